@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the Debian packages ehagent builds and tests with. Idempotent: it asks dpkg first and
+# only calls apt-get (after one apt-get update) for what is missing, so a second run takes well
+# under a second.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake ninja-build pkg-config
+  # libraries
+  libssl-dev libboost-dev libspdlog-dev nlohmann-json3-dev libxml2-dev libsqlite3-dev
+  libcli11-dev libtomlplusplus-dev libgtest-dev libgmock-dev libp11-kit-dev
+  # real parts the tests run against
+  softhsm2 opensc xmlsec1 openssl pinentry-curses curl sqlite3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+# The JWT tests verify with a JOSE library from npm; the nodejs package brings npm on Debian,
+# but a machine may already have a newer node that ships its own npm.
+if ! command -v npm >/dev/null 2>&1; then missing+=(nodejs npm); fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -q
+"${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
