@@ -9,3 +9,20 @@ function(ehagent_defaults target)
   endif()
   target_include_directories(${target} PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}>)
 endfunction()
+
+# A component is one folder built as one static library, ehagent::<name>. Sources are the folder's
+# own .cpp files, except main*.cpp, which belong to the folder's executables.
+function(ehagent_component name)
+  cmake_parse_arguments(ARG "" "" "PUBLIC_DEPS;PRIVATE_DEPS" ${ARGN})
+  file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  list(FILTER sources EXCLUDE REGEX "/main[^/]*\\.cpp$")
+  if(NOT sources)
+    # A folder whose first source has not landed yet still configures.
+    file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/empty.cpp "")
+    set(sources ${CMAKE_CURRENT_BINARY_DIR}/empty.cpp)
+  endif()
+  add_library(ehagent_${name} STATIC ${sources})
+  add_library(ehagent::${name} ALIAS ehagent_${name})
+  ehagent_defaults(ehagent_${name})
+  target_link_libraries(ehagent_${name} PUBLIC ${ARG_PUBLIC_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+endfunction()
