@@ -1,0 +1,48 @@
+#pragma once
+// A small PKI made with the openssl CLI in a fresh temporary directory per fixture, shaped like
+// the real chains: a root and a citizen CA over eID certificates, and an eHealth CA over
+// practitioner certificates, an OCSP signer and a .p12 keystore. The CLI is independent of the
+// code under test, so what it writes is a fair reference.
+#include <filesystem>
+#include <string>
+
+namespace ehagent::certs::testing {
+
+// mkdtemp directory removed (recursively) when the owner dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Runs a shell command with output to a log file beside it; throws std::runtime_error with the
+// log's tail when it fails.
+void run(const std::string& command, const std::filesystem::path& log);
+std::string readText(const std::filesystem::path& path);
+void writeText(const std::filesystem::path& path, const std::string& text);
+
+struct TestPki {
+  std::filesystem::path dir;
+  // eID side: root -> citizen CA -> Alice (RSA-2048) and Bob (EC P-384)
+  std::filesystem::path root, citizenCa, aliceAuth, aliceSign, bobAuth;
+  // eHealth side: eHealth CA -> practitioner certificates and the OCSP signer
+  std::filesystem::path ehealthCa, ehealthCaKey, aliceEhealth, aliceEhealthKey, bobEhealth;
+  std::filesystem::path ocspSigner, ocspSignerKey, encryptionOnly;
+  // A CA nobody trusts, and a practitioner certificate under it
+  std::filesystem::path rogueCa, rogueEhealth;
+  // Keystores: alias "authentication" + chain; password below
+  std::filesystem::path aliceP12, rogueP12;
+  std::string p12Password = "p12-secret";
+  std::string aliceEhealthSerial = "1001", bobEhealthSerial = "1002";  // hex
+};
+
+// Builds the whole PKI under dir (which must exist). Throws std::runtime_error on failure.
+TestPki makeTestPki(const std::filesystem::path& dir);
+
+}  // namespace ehagent::certs::testing
