@@ -1,0 +1,135 @@
+// Session::sign and the DigestInfo encoding: the one place a key is used.
+#include <array>
+
+#include "pkcs11/cryptoki.hpp"
+#include "pkcs11/error.hpp"
+#include "pkcs11/secret.hpp"
+#include "pkcs11/session.hpp"
+
+namespace ehagent::pkcs11 {
+namespace {
+
+// The DER prefixes of DigestInfo (RFC 8017 section 9.2, note 1).
+constexpr std::array<std::uint8_t, 19> kSha256Prefix{0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
+                                                    0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20};
+constexpr std::array<std::uint8_t, 19> kSha384Prefix{0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
+                                                    0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0x04, 0x30};
+constexpr std::array<std::uint8_t, 19> kSha512Prefix{0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
+                                                    0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40};
+
+struct PssChoice {
+  CK_MECHANISM_TYPE hash;
+  CK_RSA_PKCS_MGF_TYPE mgf;
+};
+
+PssChoice pssChoice(HashAlgorithm hash) {
+  switch (hash) {
+    case HashAlgorithm::Sha256: return {CKM_SHA256, CKG_MGF1_SHA256};
+    case HashAlgorithm::Sha384: return {CKM_SHA384, CKG_MGF1_SHA384};
+    case HashAlgorithm::Sha512: return {CKM_SHA512, CKG_MGF1_SHA512};
+  }
+  return {CKM_SHA256, CKG_MGF1_SHA256};
+}
+
+CK_MECHANISM_TYPE mechanismType(SignMechanism mechanism) {
+  switch (mechanism) {
+    case SignMechanism::RsaPkcs: return CKM_RSA_PKCS;
+    case SignMechanism::Sha256RsaPkcs: return CKM_SHA256_RSA_PKCS;
+    case SignMechanism::Sha384RsaPkcs: return CKM_SHA384_RSA_PKCS;
+    case SignMechanism::Sha512RsaPkcs: return CKM_SHA512_RSA_PKCS;
+    case SignMechanism::Sha256RsaPss: return CKM_SHA256_RSA_PKCS_PSS;
+    case SignMechanism::RsaPss: return CKM_RSA_PKCS_PSS;
+    case SignMechanism::Ecdsa: return CKM_ECDSA;
+  }
+  return CKM_RSA_PKCS;
+}
+
+}  // namespace
+
+std::size_t digestLength(HashAlgorithm hash) noexcept {
+  switch (hash) {
+    case HashAlgorithm::Sha256: return 32;
+    case HashAlgorithm::Sha384: return 48;
+    case HashAlgorithm::Sha512: return 64;
+  }
+  return 0;
+}
+
+Bytes digestInfo(HashAlgorithm hash, std::span<const std::uint8_t> digest) {
+  if (digest.size() != digestLength(hash)) {
+    fail(ErrorKind::Other, "digestInfo",
+         "digest is " + std::to_string(digest.size()) + " bytes, expected " + std::to_string(digestLength(hash)));
+  }
+  const auto& prefix = hash == HashAlgorithm::Sha256   ? kSha256Prefix
+                       : hash == HashAlgorithm::Sha384 ? kSha384Prefix
+                                                       : kSha512Prefix;
+  Bytes info(prefix.begin(), prefix.end());
+  info.insert(info.end(), digest.begin(), digest.end());
+  return info;
+}
+
+void Session::contextLogin(ObjectHandle, const Secret* contextPin) {
+  auto* f = detail::functions(*module_);
+  CK_RV rv = contextPin ? f->C_Login(handle_, CKU_CONTEXT_SPECIFIC,
+                                     reinterpret_cast<CK_UTF8CHAR_PTR>(const_cast<char*>(contextPin->data())),
+                                     contextPin->size())
+                        : f->C_Login(handle_, CKU_CONTEXT_SPECIFIC, nullptr, 0);
+  if (rv == CKR_OK) return;
+  // The signing operation started by C_SignInit is still active; a C_Sign that fails ends it, so
+  // the session can sign again once the user has the right PIN.
+  std::array<CK_BYTE, 1024> scratch{};
+  CK_BYTE input[1] = {0};
+  CK_ULONG length = scratch.size();
+  (void)f->C_Sign(handle_, input, sizeof input, scratch.data(), &length);
+  check(rv, "C_Login");
+}
+
+Bytes Session::sign(ObjectHandle key, SignMechanism mechanism, std::span<const std::uint8_t> input,
+                    const Secret* contextPin, HashAlgorithm pssHash) {
+  auto* f = detail::functions(*module_);
+  const bool alwaysAuthenticate = boolAttribute(key, CKA_ALWAYS_AUTHENTICATE).value_or(false);
+  if (alwaysAuthenticate && !contextPin && !tokenInfo().protectedAuthenticationPath) {
+    fail(ErrorKind::NotLoggedIn, "C_Sign", "this key asks for the PIN for every signature and none was given");
+  }
+
+  CK_RSA_PKCS_PSS_PARAMS pss{};
+  CK_MECHANISM mech{mechanismType(mechanism), nullptr, 0};
+  if (mechanism == SignMechanism::Sha256RsaPss) {
+    pss = {CKM_SHA256, CKG_MGF1_SHA256, 32};
+  } else if (mechanism == SignMechanism::RsaPss) {
+    const auto choice = pssChoice(pssHash);
+    if (input.size() != digestLength(pssHash)) {
+      fail(ErrorKind::Other, "C_Sign", "the RSA-PSS input must be a hash of the chosen algorithm");
+    }
+    pss = {choice.hash, choice.mgf, static_cast<CK_ULONG>(digestLength(pssHash))};
+  }
+  if (mechanism == SignMechanism::Sha256RsaPss || mechanism == SignMechanism::RsaPss) {
+    mech.pParameter = &pss;
+    mech.ulParameterLen = sizeof pss;
+  }
+
+  check(f->C_SignInit(handle_, &mech, key), "C_SignInit");
+  if (alwaysAuthenticate) contextLogin(key, contextPin);
+
+  auto* data = const_cast<CK_BYTE_PTR>(input.data());
+  CK_ULONG length = 0;
+  check(f->C_Sign(handle_, data, input.size(), nullptr, &length), "C_Sign");
+  Bytes signature(length);
+  check(f->C_Sign(handle_, data, input.size(), signature.data(), &length), "C_Sign");
+  signature.resize(length);
+  return signature;
+}
+
+Bytes Session::signDigest(ObjectHandle key, HashAlgorithm hash, std::span<const std::uint8_t> digest,
+                          const Secret* contextPin) {
+  if (digest.size() != digestLength(hash)) {
+    fail(ErrorKind::Other, "signDigest", "digest length does not match the hash algorithm");
+  }
+  const auto keyType = ulongAttribute(key, CKA_KEY_TYPE);
+  if (!keyType) fail(ErrorKind::KeyNotFound, "signDigest", "the object is not a key");
+  if (*keyType == CKK_EC) return sign(key, SignMechanism::Ecdsa, digest, contextPin);
+  if (*keyType == CKK_RSA) return sign(key, SignMechanism::RsaPkcs, digestInfo(hash, digest), contextPin);
+  fail(ErrorKind::NotSupported, "signDigest", "key type " + std::to_string(*keyType) + " cannot sign");
+}
+
+}  // namespace ehagent::pkcs11
