@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <stdexcept>
 
@@ -119,6 +120,17 @@ std::string ehealthSubject(const std::string& nihii, const std::string& ssin) {
 }
 
 }  // namespace
+
+fs::path issueExtra(const TestPki& pki, const std::string& name, const std::string& subject,
+                    const std::string& extensionLines, const std::string& ca, int days) {
+  Builder b{pki.dir};
+  b.ext = pki.dir / (name + ".cnf");
+  writeText(b.ext, "[req]\ndistinguished_name = dn\n[dn]\n[extra]\n" + extensionLines + "\n");
+  // A serial derived from the name keeps extras distinct without a shared counter.
+  const std::string serial = std::to_string(5000 + std::hash<std::string>{}(name) % 4000);
+  b.issue(name, subject, "ec:P-256", ca, "extra", serial, days);
+  return pki.dir / (name + ".pem");
+}
 
 TestPki makeTestPki(const fs::path& dir) {
   Builder b{dir};

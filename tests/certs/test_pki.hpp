@@ -42,6 +42,13 @@ struct TestPki {
   std::string aliceEhealthSerial = "1001", bobEhealthSerial = "1002";  // hex
 };
 
+// One more EC P-256 leaf under a CA of the PKI ("ehealth_ca", "citizen", "root", "rogue_ca"),
+// with the given subject ("/C=BE/CN=...") and extension lines ("keyUsage = digitalSignature").
+// Returns the PEM path; the key sits beside it as <name>.key.
+std::filesystem::path issueExtra(const TestPki& pki, const std::string& name,
+                                 const std::string& subject, const std::string& extensionLines,
+                                 const std::string& ca = "ehealth_ca", int days = 365);
+
 // Builds the whole PKI under dir (which must exist). Throws std::runtime_error on failure.
 TestPki makeTestPki(const std::filesystem::path& dir);
 
