@@ -1,0 +1,149 @@
+#include "tokens/xml.hpp"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlsave.h>
+
+#include "tokens/error.hpp"
+
+namespace ehagent::tokens::xml {
+
+namespace {
+using ParserCtxtPtr = std::unique_ptr<xmlParserCtxt, decltype([](xmlParserCtxt* c) { xmlFreeParserCtxt(c); })>;
+
+std::string_view sv(const xmlChar* s) {
+  return s == nullptr ? std::string_view{} : std::string_view(reinterpret_cast<const char*>(s));
+}
+
+struct ParseState {
+  bool saw_doctype = false;
+};
+
+// Called when the parser meets "<!DOCTYPE": stopping here means the internal subset, where
+// entities would be declared, is never parsed at all.
+extern "C" void refuseDoctype(void* ctx, const xmlChar*, const xmlChar*, const xmlChar*) noexcept {
+  auto* ctxt = static_cast<xmlParserCtxt*>(ctx);
+  static_cast<ParseState*>(ctxt->_private)->saw_doctype = true;
+  xmlStopParser(ctxt);
+}
+
+std::size_t depthOf(xmlNode* root) {
+  // Iterative walk: a recursive one would itself be the stack overflow the limit prevents.
+  std::size_t depth = 1, max_depth = 0;
+  xmlNode* node = root;
+  while (true) {
+    if (node->type == XML_ELEMENT_NODE && depth > max_depth) max_depth = depth;
+    if (node->type == XML_ELEMENT_NODE && node->children != nullptr) {
+      node = node->children;
+      ++depth;
+      continue;
+    }
+    while (node != root && node->next == nullptr) {
+      node = node->parent;
+      --depth;
+    }
+    if (node == root) return max_depth;
+    node = node->next;
+  }
+}
+}  // namespace
+
+void Document::Free::operator()(_xmlDoc* doc) const noexcept { xmlFreeDoc(doc); }
+
+Document Document::parse(std::string_view xml, const ParseLimits& limits) {
+  if (xml.size() > limits.max_bytes)
+    throw Error("invalid_input", "XML document larger than " + std::to_string(limits.max_bytes) + " bytes");
+  ParserCtxtPtr ctxt(xmlNewParserCtxt());
+  if (!ctxt) throw Error("invalid_input", "cannot create an XML parser");
+  ParseState state;
+  ctxt->_private = &state;
+  ctxt->sax->internalSubset = refuseDoctype;
+  // No NOENT (entities stay unexpanded), no DTDLOAD/DTDATTR/DTDVALID, no network, no XInclude.
+  const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
+  xmlDoc* raw = xmlCtxtReadMemory(ctxt.get(), xml.data(), int(xml.size()), nullptr, nullptr, options);
+  Document doc(raw);  // owns it from here, whatever happens next
+  if (state.saw_doctype) throw Error("invalid_input", "XML with a DOCTYPE is refused");
+  if (raw == nullptr || ctxt->wellFormed == 0) {
+    const xmlError* err = xmlCtxtGetLastError(ctxt.get());
+    std::string detail = err != nullptr && err->message != nullptr ? err->message : "not well-formed";
+    while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
+    throw Error("invalid_input", "malformed XML: " + detail);
+  }
+  if (xmlDocGetRootElement(raw) == nullptr) throw Error("invalid_input", "XML document has no root element");
+  if (depthOf(xmlDocGetRootElement(raw)) > limits.max_depth)
+    throw Error("invalid_input", "XML nested deeper than " + std::to_string(limits.max_depth) + " levels");
+  return doc;
+}
+
+Document Document::adopt(_xmlDoc* doc) {
+  if (doc == nullptr || xmlDocGetRootElement(doc) == nullptr)
+    throw Error("invalid_input", "XML document has no root element");
+  return Document(doc);
+}
+
+Element Document::root() const { return Element(xmlDocGetRootElement(doc_.get())); }
+
+std::string Document::serialize(bool withDeclaration) const {
+  xmlBuffer* buffer = xmlBufferCreate();
+  if (buffer == nullptr) throw Error("invalid_input", "out of memory");
+  std::unique_ptr<xmlBuffer, decltype([](xmlBuffer* b) { xmlBufferFree(b); })> owned(buffer);
+  xmlSaveCtxt* save = xmlSaveToBuffer(buffer, "UTF-8", withDeclaration ? 0 : XML_SAVE_NO_DECL);
+  if (save == nullptr) throw Error("invalid_input", "cannot serialise XML");
+  const long rc = xmlSaveDoc(save, doc_.get());
+  if (xmlSaveClose(save) < 0 || rc < 0) throw Error("invalid_input", "cannot serialise XML");
+  return std::string(reinterpret_cast<const char*>(xmlBufferContent(buffer)), std::size_t(xmlBufferLength(buffer)));
+}
+
+std::string_view Element::localName() const { return sv(node_->name); }
+
+std::string_view Element::namespaceUri() const { return node_->ns == nullptr ? std::string_view{} : sv(node_->ns->href); }
+
+bool Element::is(std::string_view ns, std::string_view local) const {
+  return localName() == local && namespaceUri() == ns;
+}
+
+std::optional<std::string> Element::attribute(std::string_view name, std::string_view ns) const {
+  for (xmlAttr* a = node_->properties; a != nullptr; a = a->next) {
+    const std::string_view attr_ns = a->ns == nullptr ? std::string_view{} : sv(a->ns->href);
+    if (sv(a->name) != name || attr_ns != ns) continue;
+    xmlChar* value = xmlNodeListGetString(node_->doc, a->children, 1);
+    std::string out(sv(value));
+    xmlFree(value);
+    return out;
+  }
+  return std::nullopt;
+}
+
+std::string Element::text() const {
+  xmlChar* content = xmlNodeGetContent(node_);
+  std::string out(sv(content));
+  xmlFree(content);
+  return out;
+}
+
+std::vector<Element> Element::children() const {
+  std::vector<Element> out;
+  for (xmlNode* c = node_->children; c != nullptr; c = c->next)
+    if (c->type == XML_ELEMENT_NODE) out.emplace_back(c);
+  return out;
+}
+
+std::optional<Element> Element::child(std::string_view ns, std::string_view local) const {
+  for (xmlNode* c = node_->children; c != nullptr; c = c->next)
+    if (c->type == XML_ELEMENT_NODE && Element(c).is(ns, local)) return Element(c);
+  return std::nullopt;
+}
+
+std::vector<Element> Element::childrenNamed(std::string_view ns, std::string_view local) const {
+  std::vector<Element> out;
+  for (const Element& c : children())
+    if (c.is(ns, local)) out.push_back(c);
+  return out;
+}
+
+std::optional<Element> Element::parent() const {
+  if (node_->parent == nullptr || node_->parent->type != XML_ELEMENT_NODE) return std::nullopt;
+  return Element(node_->parent);
+}
+
+}  // namespace ehagent::tokens::xml
