@@ -47,18 +47,6 @@ void addSoftware(BodyBuilder& b, xmlNode* author, const Software& s) {
   b.add(hc, Ns::Kmehr, "name", s.name);
 }
 
-void addRequest(BodyBuilder& b, const RequestHeader& h) {
-  checkAuthor(h.author);
-  xmlNode* req = b.add(b.root(), Ns::Protocol, "request");
-  b.coded(req, Ns::Core, "id", "ID-KMEHR", "1.0", requestId(h));
-  xmlNode* author = b.add(req, Ns::Core, "author");
-  addHcparty(b, author, h.author.practitioner);
-  addSoftware(b, author, h.author.software);
-  const auto tm = localTime(h.now);
-  b.add(req, Ns::Core, "date", formatTm(tm, "%Y-%m-%d"));
-  b.add(req, Ns::Core, "time", formatTm(tm, "%H:%M:%S"));
-}
-
 void addPatient(BodyBuilder& b, xmlNode* parent, const PatientRef& p) {
   xmlNode* patient = b.add(parent, Ns::Core, "patient");
   b.coded(patient, Ns::Core, "id", "INSS", "1.0", p.ssin);
@@ -71,7 +59,7 @@ std::string buildConsent(std::string_view root, const RequestHeader& h, const Co
   checkPatient("/patient", c.patient);
   checkDate(std::string("/") + std::string(dateElement), c.date);
   BodyBuilder b(root);
-  addRequest(b, h);
+  detail::addRequestHeader(b, h);
   xmlNode* consent = b.add(b.root(), Ns::Protocol, "consent");
   addPatient(b, consent, c.patient);
   b.coded(consent, Ns::Core, "cd", "CD-CONSENTTYPE", "1.0", "retrospective");
@@ -149,7 +137,7 @@ void addProof(BodyBuilder& b, xmlNode* link, const TherapeuticLink& l) {
 
 std::string buildLink(std::string_view root, const RequestHeader& h, const TherapeuticLink& l) {
   BodyBuilder b(root);
-  addRequest(b, h);
+  detail::addRequestHeader(b, h);
   xmlNode* link = b.add(b.root(), Ns::Protocol, "therapeuticlink");
   fillLink(b, link, h, l);
   addProof(b, link, l);
@@ -165,7 +153,7 @@ std::string buildQuery(std::string_view root, const RequestHeader& h, const Pati
     checkDateOrder("/begin_date", q.beginDate, "/end_date", q.endDate);
   }
   BodyBuilder b(root);
-  addRequest(b, h);
+  detail::addRequestHeader(b, h);
   xmlNode* select = b.add(b.root(), Ns::Protocol, "select");
   xmlNode* patient = b.add(select, Ns::Core, "patient");
   b.coded(patient, Ns::Core, "id", "INSS", "1.0", q.ssin);
@@ -179,6 +167,22 @@ std::string buildQuery(std::string_view root, const RequestHeader& h, const Pati
 }
 
 }  // namespace
+
+namespace detail {
+
+void addRequestHeader(BodyBuilder& b, const RequestHeader& h) {
+  checkAuthor(h.author);
+  xmlNode* req = b.add(b.root(), Ns::Protocol, "request");
+  b.coded(req, Ns::Core, "id", "ID-KMEHR", "1.0", requestId(h));
+  xmlNode* author = b.add(req, Ns::Core, "author");
+  addHcparty(b, author, h.author.practitioner);
+  addSoftware(b, author, h.author.software);
+  const auto tm = localTime(h.now);
+  b.add(req, Ns::Core, "date", formatTm(tm, "%Y-%m-%d"));
+  b.add(req, Ns::Core, "time", formatTm(tm, "%H:%M:%S"));
+}
+
+}  // namespace detail
 
 std::string requestId(const RequestHeader& header) {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(header.now.time_since_epoch());

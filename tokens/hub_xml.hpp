@@ -8,6 +8,10 @@
 #include <string>
 #include <string_view>
 
+namespace ehagent::tokens::hub {
+struct RequestHeader;
+}
+
 namespace ehagent::tokens::hub::detail {
 
 struct XmlDocDeleter {
@@ -42,5 +46,8 @@ class BodyBuilder {
 
   [[nodiscard]] xmlNs* ns(Ns which) const noexcept;
 };
+
+// Adds the protocol `request` element (id, author, date, time) under the root; checks the author.
+void addRequestHeader(BodyBuilder& b, const hub::RequestHeader& header);
 
 }  // namespace ehagent::tokens::hub::detail

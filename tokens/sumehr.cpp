@@ -1,0 +1,107 @@
+#include "tokens/sumehr.hpp"
+
+#include "tokens/hub_checks.hpp"
+#include "tokens/hub_error.hpp"
+#include "tokens/hub_xml.hpp"
+
+namespace ehagent::tokens::hub {
+namespace {
+
+constexpr std::string_view K = ns::kmehr;
+
+std::optional<std::string> codedValue(const xml::Element& parent, std::string_view element,
+                                      std::string_view scheme) {
+  for (const auto& e : parent.childrenNamed(K, element)) {
+    if (e.attribute("S") == std::string(scheme)) return e.text();
+  }
+  return std::nullopt;
+}
+
+xml::Element need(const std::optional<xml::Element>& e, const std::string& pointer,
+                  const std::string& what) {
+  if (!e) throw InvalidField(pointer, "the Sumehr has no " + what);
+  return *e;
+}
+
+// The practitioner's NIHII may be written with 8 digits (the person) or 11 (with qualification).
+bool sameNihii(std::string_view given, std::string_view loggedIn) {
+  if (given.size() == 11) return given == loggedIn;
+  return given.size() == 8 && loggedIn.substr(0, 8) == given;
+}
+
+void checkSender(const xml::Element& header, const Practitioner& p) {
+  const std::string base = "/kmehrmessage/header/sender";
+  const auto sender = need(header.child(K, "sender"), base, "sender");
+  bool practitionerFound = false;
+  for (const auto& hc : sender.childrenNamed(K, "hcparty")) {
+    const auto nihii = codedValue(hc, "id", "ID-HCPARTY");
+    const auto ssin = codedValue(hc, "id", "INSS");
+    if (!nihii && !ssin) continue;  // the application hcparty, or an organisation without ids
+    practitionerFound = true;
+    if (!nihii || !sameNihii(*nihii, p.nihii)) {
+      throw InvalidField(base + "/hcparty/id", "the Sumehr sender's NIHII is not the logged-in practitioner's");
+    }
+    if (!ssin || *ssin != p.ssin) {
+      throw InvalidField(base + "/hcparty/id", "the Sumehr sender's SSIN is not the logged-in practitioner's");
+    }
+  }
+  if (!practitionerFound) {
+    throw InvalidField(base + "/hcparty", "the Sumehr sender names no practitioner (ID-HCPARTY and INSS)");
+  }
+}
+
+std::string checkFolder(const xml::Element& folder) {
+  const std::string base = "/kmehrmessage/folder";
+  const auto patient = need(folder.child(K, "patient"), base + "/patient", "patient");
+  const auto ssin = codedValue(patient, "id", "ID-PATIENT");
+  if (!ssin) throw InvalidField(base + "/patient/id", "the Sumehr patient has no ID-PATIENT (SSIN)");
+  checkSsin(base + "/patient/id", *ssin);
+  const auto transactions = folder.childrenNamed(K, "transaction");
+  if (transactions.empty()) throw InvalidField(base + "/transaction", "the Sumehr has no transaction");
+  for (const auto& tx : transactions) {
+    const auto type = codedValue(tx, "cd", "CD-TRANSACTION");
+    if (type != std::string("sumehr")) {
+      throw InvalidField(base + "/transaction/cd", "the transaction is not CD-TRANSACTION sumehr");
+    }
+  }
+  return *ssin;
+}
+
+}  // namespace
+
+ValidatedSumehr validateSumehr(std::string_view text, const Practitioner& sender,
+                               const SumehrLimits& limits) {
+  if (text.size() > limits.max_bytes) {
+    throw InvalidField("", "the Sumehr is larger than " + std::to_string(limits.max_bytes) + " bytes");
+  }
+  std::optional<xml::Document> doc;
+  try {
+    doc = xml::Document::parse(text, {limits.max_bytes, limits.max_depth});
+  } catch (const InvalidField&) {
+    throw;
+  } catch (const Error& e) {
+    // Malformed, DOCTYPE (so no entity can be declared), or too deep: the whole body is at fault.
+    throw InvalidField("", std::string("the Sumehr is not acceptable XML: ") + e.what());
+  }
+  const auto root = doc->root();
+  if (!root.is(K, "kmehrmessage")) {
+    throw InvalidField("/kmehrmessage", "the root element is not kmehrmessage in the KMEHR namespace");
+  }
+  const auto header = need(root.child(K, "header"), "/kmehrmessage/header", "header");
+  checkSender(header, sender);
+  const auto folders = root.childrenNamed(K, "folder");
+  if (folders.size() != 1) {
+    throw InvalidField("/kmehrmessage/folder", "a Sumehr holds exactly one folder");
+  }
+  std::string patient = checkFolder(folders.front());
+  return ValidatedSumehr{std::move(*doc), std::move(patient)};
+}
+
+std::string buildPutTransaction(const RequestHeader& header, const ValidatedSumehr& sumehr) {
+  detail::BodyBuilder b("PutTransactionRequest");
+  detail::addRequestHeader(b, header);
+  b.adoptCopy(b.root(), sumehr.document.root().native());
+  return b.serialize();
+}
+
+}  // namespace ehagent::tokens::hub

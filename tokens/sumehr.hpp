@@ -1,0 +1,32 @@
+#pragma once
+// Checks a client-supplied Sumehr before it is wrapped in PutTransaction and signed: well formed,
+// no DTD, within size and depth limits, KMEHR namespace, CD-TRANSACTION sumehr, a patient with a
+// valid SSIN, and a sender who is the logged-in practitioner (a client cannot publish in another
+// practitioner's name). Failures throw hub::InvalidField with a pointer into the message, written
+// as the path of KMEHR elements ("/kmehrmessage/folder/patient/id").
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "tokens/hub_types.hpp"
+#include "tokens/xml.hpp"
+
+namespace ehagent::tokens::hub {
+
+struct SumehrLimits {
+  std::size_t max_bytes = 4 * 1024 * 1024;
+  std::size_t max_depth = 48;
+};
+
+struct ValidatedSumehr {
+  xml::Document document;
+  std::string patientSsin;
+};
+
+ValidatedSumehr validateSumehr(std::string_view xml, const Practitioner& sender,
+                               const SumehrLimits& limits = {});
+
+// PutTransactionRequest: the request header plus a copy of the validated kmehrmessage.
+std::string buildPutTransaction(const RequestHeader& header, const ValidatedSumehr& sumehr);
+
+}  // namespace ehagent::tokens::hub
