@@ -15,7 +15,8 @@ class Error : public std::runtime_error {
   //   signature_untrusted the signature is sound but its certificate is not trusted
   //   unsupported_algorithm  an algorithm URI or key type this code does not accept
   //   signing_failed      the Signer (OpenSSL or the card) could not sign
-  //   crypto_error        any other OpenSSL failure
+  //   timestamp_expired   a WS-Security Timestamp outside its validity (with clock skew)
+//   crypto_error        any other OpenSSL failure
   Error(std::string code, const std::string& message)
       : std::runtime_error(message), code_(std::move(code)) {}
 

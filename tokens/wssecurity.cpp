@@ -1,0 +1,95 @@
+#include "tokens/wssecurity.hpp"
+
+#include "tokens/encoding.hpp"
+#include "tokens/error.hpp"
+
+namespace ehagent::tokens::wss {
+
+namespace {
+// Drops a leading BOM and XML declaration so that a standalone document can sit inside another.
+std::string_view withoutDeclaration(std::string_view xml) {
+  if (xml.starts_with("\xEF\xBB\xBF")) xml.remove_prefix(3);
+  while (!xml.empty() && (xml.front() == ' ' || xml.front() == '\n' || xml.front() == '\r' || xml.front() == '\t'))
+    xml.remove_prefix(1);
+  if (xml.starts_with("<?xml")) {
+    const auto end = xml.find("?>");
+    if (end == std::string_view::npos) throw Error("invalid_input", "unterminated XML declaration");
+    xml.remove_prefix(end + 2);
+  }
+  return xml;
+}
+
+std::string attr(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '&') out += "&amp;";
+    else if (c == '<') out += "&lt;";
+    else if (c == '"') out += "&quot;";
+    else out += c;
+  }
+  return out;
+}
+}  // namespace
+
+std::string buildEnvelope(const EnvelopeOptions& options, Signer& signer) {
+  if (options.saml_assertion && options.binary_security_token)
+    throw Error("invalid_input", "an envelope carries either a SAML assertion or a BinarySecurityToken");
+  if (options.ttl.count() <= 0) throw Error("invalid_input", "the Timestamp TTL must be positive");
+  const std::string_view body = withoutDeclaration(options.body_xml);
+  xml::Document::parse(body);  // refuses a body that is not one well-formed, namespace-complete element
+
+  std::optional<std::string> assertion_id;
+  std::string_view assertion;
+  if (options.saml_assertion) {
+    assertion = withoutDeclaration(*options.saml_assertion);
+    const xml::Document parsed = xml::Document::parse(assertion);
+    if (!parsed.root().is(xmldsig::kSaml1Ns, "Assertion")) throw Error("invalid_input", "not a SAML 1.1 Assertion");
+    assertion_id = parsed.root().attribute("AssertionID");
+    if (!assertion_id || assertion_id->empty()) throw Error("invalid_input", "the assertion has no AssertionID");
+  }
+
+  const Clock::time_point now = options.now.value_or(Clock::now());
+  const std::string body_id = randomId("id");
+  const std::string ts_id = randomId("TS");
+  const std::string bst_id = randomId("X509");
+  // The assertion goes in after signing, as bytes: a placeholder holds its place, named so that
+  // it cannot occur in the body.
+  const std::string slot = "<" + randomId("slot") + "/>";
+
+  std::string text;
+  text += "<soapenv:Envelope xmlns:soapenv=\"" + std::string(kSoap11Ns) + "\" xmlns:wsu=\"" + std::string(xml::kWsuNs) + "\">";
+  text += "<soapenv:Header><wsse:Security xmlns:wsse=\"" + std::string(xmldsig::kWsseNs) + "\" soapenv:mustUnderstand=\"1\">";
+  text += "<wsu:Timestamp wsu:Id=\"" + ts_id + "\"><wsu:Created>" + formatDateTime(now) + "</wsu:Created><wsu:Expires>" +
+          formatDateTime(now + options.ttl) + "</wsu:Expires></wsu:Timestamp>";
+  if (options.binary_security_token)
+    text += "<wsse:BinarySecurityToken EncodingType=\"" + std::string(kBase64Binary) + "\" ValueType=\"" +
+            std::string(xmldsig::kX509v3) + "\" wsu:Id=\"" + bst_id + "\">" + base64Encode(signer.certificate().der()) +
+            "</wsse:BinarySecurityToken>";
+  if (assertion_id) text += slot;
+  text += "</wsse:Security></soapenv:Header><soapenv:Body wsu:Id=\"" + attr(body_id) + "\">";
+  text += body;
+  text += "</soapenv:Body></soapenv:Envelope>";
+
+  xml::Document doc = xml::Document::parse(text, {.max_bytes = text.size(), .max_depth = 256});
+  const xml::Element security = *doc.root().child(kSoap11Ns, "Header")->child(xmldsig::kWsseNs, "Security");
+  xmldsig::SignOptions sign;
+  sign.reference_ids = {body_id, ts_id};
+  sign.algorithm = options.algorithm;
+  if (options.binary_security_token) {
+    sign.reference_ids.push_back(bst_id);
+    sign.key_info = xmldsig::KeyInfoBstReference{bst_id};
+  } else if (assertion_id) {
+    sign.key_info = xmldsig::KeyInfoSamlAssertion{*assertion_id};
+  }
+  xmldsig::sign(doc, security, sign, signer);
+
+  std::string out = doc.serialize(true);
+  if (assertion_id) {
+    const auto at = out.find(slot);
+    if (at == std::string::npos) throw Error("invalid_input", "lost the assertion placeholder");
+    out.replace(at, slot.size(), assertion);
+  }
+  return out;
+}
+
+}  // namespace ehagent::tokens::wss
