@@ -13,8 +13,9 @@
 
 namespace ehagent::tokens::hub {
 
+// Below the WS-Security helper's own body limit (4 MiB), leaving room for the request header.
 struct SumehrLimits {
-  std::size_t max_bytes = 4 * 1024 * 1024;
+  std::size_t max_bytes = 3 * 1024 * 1024;
   std::size_t max_depth = 48;
 };
 
