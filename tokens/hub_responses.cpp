@@ -1,6 +1,7 @@
 #include "tokens/hub_responses.hpp"
 
 #include "tokens/error.hpp"
+#include "tokens/hub_read.hpp"
 #include "tokens/xml.hpp"
 
 namespace ehagent::tokens::hub {
@@ -14,30 +15,10 @@ constexpr std::string_view soap12 = "http://www.w3.org/2003/05/soap-envelope";
 
 [[noreturn]] void bad(const std::string& why) { throw Error("hub_bad_response", "hub answer: " + why); }
 
-std::optional<Element> first(const Element& e, std::string_view local) {
-  for (const auto& c : e.children()) {
-    if (c.localName() == local) return c;
-  }
-  return std::nullopt;
-}
-
-std::vector<Element> all(const Element& e, std::string_view local) {
-  std::vector<Element> out;
-  for (const auto& c : e.children()) {
-    if (c.localName() == local) out.push_back(c);
-  }
-  return out;
-}
-
-std::string textOf(const Element& e, std::string_view local) {
-  const auto c = first(e, local);
-  return c ? c->text() : std::string();
-}
-
 // KMEHR coded values (<id S=".." SL="..">v</id>, <cd ...>) as {"S", "SL", "value"} objects.
 json coded(const Element& e, std::string_view local) {
   json out = json::array();
-  for (const auto& c : all(e, local)) {
+  for (const auto& c : read::all(e, local)) {
     json v{{"S", c.attribute("S").value_or("")}, {"value", c.text()}};
     if (auto sl = c.attribute("SL")) v["SL"] = *sl;
     out.push_back(std::move(v));
@@ -45,60 +26,53 @@ json coded(const Element& e, std::string_view local) {
   return out;
 }
 
-std::string codedValue(const Element& e, std::string_view local, std::string_view scheme) {
-  for (const auto& c : all(e, local)) {
-    if (c.attribute("S") == std::string(scheme)) return c.text();
-  }
-  return {};
-}
-
 json hcparty(const Element& hc) {
-  return {{"nihii", codedValue(hc, "id", "ID-HCPARTY")},
-          {"ssin", codedValue(hc, "id", "INSS")},
-          {"profession", codedValue(hc, "cd", "CD-HCPARTY")},
-          {"firstname", textOf(hc, "firstname")},
-          {"familyname", textOf(hc, "familyname")},
-          {"name", textOf(hc, "name")}};
+  return {{"nihii", read::coded(hc, "id", "ID-HCPARTY")},
+          {"ssin", read::coded(hc, "id", "INSS")},
+          {"profession", read::coded(hc, "cd", "CD-HCPARTY")},
+          {"firstname", read::text(hc, "firstname")},
+          {"familyname", read::text(hc, "familyname")},
+          {"name", read::text(hc, "name")}};
 }
 
 json acknowledge(const Element& response) {
-  const auto ack = first(response, "acknowledge");
+  const auto ack = read::first(response, "acknowledge");
   if (!ack) bad("no acknowledge element");
   json errors = json::array();
-  for (const auto& err : all(*ack, "error")) {
-    const auto cd = first(err, "cd");
+  for (const auto& err : read::all(*ack, "error")) {
+    const auto cd = read::first(err, "cd");
     errors.push_back({{"code", cd ? cd->text() : ""},
                       {"scheme", cd ? cd->attribute("S").value_or("") : ""},
-                      {"description", textOf(err, "description")}});
+                      {"description", read::text(err, "description")}});
   }
-  return {{"iscomplete", textOf(*ack, "iscomplete") == "true"}, {"errors", std::move(errors)}};
+  return {{"iscomplete", read::text(*ack, "iscomplete") == "true"}, {"errors", std::move(errors)}};
 }
 
 json transaction(const Element& tx) {
   json author = json::array();
-  if (const auto a = first(tx, "author")) {
-    for (const auto& hc : all(*a, "hcparty")) author.push_back(hcparty(hc));
+  if (const auto a = read::first(tx, "author")) {
+    for (const auto& hc : read::all(*a, "hcparty")) author.push_back(hcparty(hc));
   }
   return {{"ids", coded(tx, "id")},
-          {"type", codedValue(tx, "cd", "CD-TRANSACTION")},
-          {"date", textOf(tx, "date")},
-          {"time", textOf(tx, "time")},
+          {"type", read::coded(tx, "cd", "CD-TRANSACTION")},
+          {"date", read::text(tx, "date")},
+          {"time", read::text(tx, "time")},
           {"author", std::move(author)},
-          {"iscomplete", textOf(tx, "iscomplete") == "true"},
-          {"isvalidated", textOf(tx, "isvalidated") == "true"}};
+          {"iscomplete", read::text(tx, "iscomplete") == "true"},
+          {"isvalidated", read::text(tx, "isvalidated") == "true"}};
 }
 
 json transactions(const Element& response) {
   json out = json::array();
-  const auto header = first(response, "kmehrheader");
+  const auto header = read::first(response, "kmehrheader");
   if (!header) return out;
-  for (const auto& folder : all(*header, "folder")) {
+  for (const auto& folder : read::all(*header, "folder")) {
     std::string patient;
-    if (const auto p = first(folder, "patient")) {
-      patient = codedValue(*p, "id", "ID-PATIENT");
-      if (patient.empty()) patient = codedValue(*p, "id", "INSS");
+    if (const auto p = read::first(folder, "patient")) {
+      patient = read::coded(*p, "id", "ID-PATIENT");
+      if (patient.empty()) patient = read::coded(*p, "id", "INSS");
     }
-    for (const auto& tx : all(folder, "transaction")) {
+    for (const auto& tx : read::all(folder, "transaction")) {
       json t = transaction(tx);
       t["patient"] = patient;
       out.push_back(std::move(t));
@@ -109,14 +83,14 @@ json transactions(const Element& response) {
 
 json accesses(const Element& response) {
   json out = json::array();
-  const auto list = first(response, "transactionaccesslist");
+  const auto list = read::first(response, "transactionaccesslist");
   if (!list) return out;
-  for (const auto& access : all(*list, "transactionaccess")) {
-    json a{{"accessdatetime", textOf(access, "accessdatetime")},
-           {"breaktheglass", textOf(access, "breaktheglass") == "true"}};
-    if (const auto p = first(access, "patient")) a["patient"] = codedValue(*p, "id", "INSS");
-    if (const auto t = first(access, "transaction")) a["transaction"] = coded(*t, "id");
-    if (const auto hc = first(access, "hcparty")) a["hcparty"] = hcparty(*hc);
+  for (const auto& access : read::all(*list, "transactionaccess")) {
+    json a{{"accessdatetime", read::text(access, "accessdatetime")},
+           {"breaktheglass", read::text(access, "breaktheglass") == "true"}};
+    if (const auto p = read::first(access, "patient")) a["patient"] = read::coded(*p, "id", "INSS");
+    if (const auto t = read::first(access, "transaction")) a["transaction"] = coded(*t, "id");
+    if (const auto hc = read::first(access, "hcparty")) a["hcparty"] = hcparty(*hc);
     out.push_back(std::move(a));
   }
   return out;
@@ -133,17 +107,17 @@ nlohmann::json parseHubResponse(std::string_view soapXml, Operation op) {
   }
   const auto envelope = doc->root();
   if (!envelope.is(soap11, "Envelope") && !envelope.is(soap12, "Envelope")) bad("not a SOAP envelope");
-  const auto body = first(envelope, "Body");
+  const auto body = read::first(envelope, "Body");
   if (!body) bad("no SOAP Body");
   const auto children = body->children();
   if (children.empty()) bad("an empty SOAP Body");
-  if (const auto fault = first(*body, "Fault")) {
+  if (const auto fault = read::first(*body, "Fault")) {
     // SOAP 1.1 faultcode/faultstring; SOAP 1.2 Code/Value and Reason/Text.
-    std::string code = textOf(*fault, "faultcode");
-    std::string text = textOf(*fault, "faultstring");
+    std::string code = read::text(*fault, "faultcode");
+    std::string text = read::text(*fault, "faultstring");
     if (code.empty()) {
-      if (auto c = first(*fault, "Code")) code = textOf(*c, "Value");
-      if (auto r = first(*fault, "Reason")) text = textOf(*r, "Text");
+      if (auto c = read::first(*fault, "Code")) code = read::text(*c, "Value");
+      if (auto r = read::first(*fault, "Reason")) text = read::text(*r, "Text");
     }
     throw Error("hub_fault", "the hub answered a SOAP fault: " + code + ": " + text);
   }

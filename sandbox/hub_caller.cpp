@@ -1,0 +1,74 @@
+#include "sandbox/hub_caller.hpp"
+
+#include "tokens/encoding.hpp"
+#include "tokens/error.hpp"
+#include "tokens/hub_read.hpp"
+#include "tokens/wssecurity.hpp"
+#include "tokens/xmldsig.hpp"
+
+namespace ehagent::sandbox {
+namespace {
+
+namespace read = tokens::hub::read;
+using tokens::Error;
+using tokens::xml::Element;
+
+constexpr std::string_view saml = tokens::xmldsig::kSaml1Ns;
+
+Element need(const std::optional<Element>& e, const char* what) {
+  if (!e) throw Error("invalid_input", std::string("the request has no ") + what);
+  return *e;
+}
+
+std::string attributeValue(const Element& statement, std::string_view nameContains) {
+  for (const auto& a : statement.childrenNamed(saml, "Attribute")) {
+    const auto name = a.attribute("AttributeName").value_or("");
+    if (name.find(nameContains) != std::string::npos) return read::text(a, "AttributeValue");
+  }
+  return {};
+}
+
+}  // namespace
+
+VerifiedCall verifyHubCall(std::string_view envelope, const std::vector<certs::Certificate>& stsTrust) {
+  // 1. The assertion: signed by a trusted STS, current, and naming the holder-of-key certificate.
+  auto parsed = tokens::xml::Document::parse(envelope, {8 * 1024 * 1024, 128});
+  const auto header = need(parsed.root().child(tokens::wss::kSoap11Ns, "Header"), "SOAP Header");
+  const auto security = need(header.child(tokens::xmldsig::kWsseNs, "Security"), "wsse:Security");
+  const auto assertions = security.childrenNamed(saml, "Assertion");
+  if (assertions.size() != 1) throw Error("invalid_input", "wsse:Security must hold exactly one SAML assertion");
+  const auto assertion = assertions.front();
+  tokens::xmldsig::VerifyOptions stsCheck;
+  stsCheck.trusted = stsTrust;
+  tokens::xmldsig::verifyEnveloped(parsed, assertion, stsCheck);
+
+  const auto conditions = need(assertion.child(saml, "Conditions"), "assertion Conditions");
+  const auto now = std::chrono::system_clock::now();
+  if (now < tokens::wss::parseDateTime(conditions.attribute("NotBefore").value_or("")) ||
+      now >= tokens::wss::parseDateTime(conditions.attribute("NotOnOrAfter").value_or(""))) {
+    throw Error("timestamp_expired", "the SAML assertion is not valid now");
+  }
+  const auto authn = need(assertion.child(saml, "AuthenticationStatement"), "AuthenticationStatement");
+  const auto subject = need(authn.child(saml, "Subject"), "assertion Subject");
+  const auto confirmation = need(subject.child(saml, "SubjectConfirmation"), "SubjectConfirmation");
+  const auto keyInfo = need(confirmation.child(tokens::xmldsig::kDsigNs, "KeyInfo"), "holder-of-key KeyInfo");
+  const auto x509 = need(keyInfo.child(tokens::xmldsig::kDsigNs, "X509Data"), "holder-of-key X509Data");
+  const auto holder = certs::Certificate::fromDer(tokens::base64Decode(read::text(x509, "X509Certificate")));
+
+  const auto statement = need(assertion.child(saml, "AttributeStatement"), "AttributeStatement");
+  HubParty caller;
+  caller.ssin = attributeValue(statement, "urn:be:fgov:person:ssin");
+  caller.nihii = attributeValue(statement, "nihii11");
+
+  // 2. The message: signed over Body and Timestamp by the confirmed key, Timestamp current.
+  tokens::wss::VerifyEnvelopeOptions messageCheck;
+  messageCheck.signature.certificate = holder;
+  messageCheck.limits = {8 * 1024 * 1024, 128};
+  auto verified = tokens::wss::verifyEnvelope(envelope, messageCheck);
+  const auto children = verified.body.children();
+  if (children.size() != 1) throw Error("invalid_input", "soap:Body must hold exactly one request");
+  const Element request = children.front();
+  return VerifiedCall{std::move(verified.document), request, std::move(caller)};
+}
+
+}  // namespace ehagent::sandbox
