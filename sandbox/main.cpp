@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "sandbox/serve.hpp"
 #include "sandbox/specimen.hpp"
 
 int main(int argc, char** argv) {
@@ -18,8 +19,17 @@ int main(int argc, char** argv) {
   specimenCommand->add_option("--module", specimen.softhsmModule, "SoftHSM2 PKCS#11 module")
       ->capture_default_str();
 
+  ehagent::sandbox::ServeOptions serve;
+  auto* serveCommand = app.add_subcommand("serve", "serve the sandbox STS and hub on loopback HTTPS");
+  serveCommand->add_option("--specimen", serve.specimen, "specimen directory (certificates)")->required();
+  serveCommand->add_option("--listen", serve.listen, "loopback HOST:PORT; port 0 picks one")->capture_default_str();
+  serveCommand->add_option("--control", serve.control, "STS misbehaviour control file (JSON)");
+  serveCommand->add_option("--hub-control", serve.hub_control, "hub misbehaviour control file");
+  serveCommand->add_option("--practitioners", serve.practitioners, "practitioner table (JSON)");
+
   CLI11_PARSE(app, argc, argv);
 
   if (*specimenCommand) return ehagent::sandbox::runSpecimenCommand(specimen, std::cout, std::cerr);
+  if (*serveCommand) return ehagent::sandbox::runServeCommand(serve, std::cout, std::cerr);
   return 2;
 }

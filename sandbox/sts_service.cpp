@@ -216,7 +216,7 @@ Response StsService::answer(const Request& request, const StsControl& ctl) {
   try {
     envelope.emplace(tokens::wss::verifyEnvelope(request.body, verify));
   } catch (const tokens::Error& e) {
-    return soapFault("wsse:InvalidSecurity", std::string("the WS-Security header is refused (") + e.code() + "): " + e.what());
+    return soapFault("soapenv:Client", std::string("the WS-Security header is refused (") + e.code() + "): " + e.what());
   }
   const certs::Certificate signer = envelope->signature.certificate;
   const auto content = envelope->body.children();
@@ -253,9 +253,9 @@ Response StsService::answer(const Request& request, const StsControl& ctl) {
     }
     return rstr(wish.context, "<wst:SignChallenge><wst:Challenge>" + challenge + "</wst:Challenge></wst:SignChallenge>");
   } catch (const Refusal& refusal) {
-    return soapFault("wst:InvalidRequest", refusal.reason);
+    return soapFault("soapenv:Client", refusal.reason);
   } catch (const tokens::Error& e) {
-    return soapFault("wst:InvalidRequest", std::string("malformed request (") + e.code() + "): " + e.what());
+    return soapFault("soapenv:Client", std::string("malformed request (") + e.code() + "): " + e.what());
   }
 }
 
