@@ -204,7 +204,7 @@ CK_RV faultLogin(CK_SESSION_HANDLE ours, CK_USER_TYPE user, CK_UTF8CHAR_PTR pin,
       pin_length = typed.size();
     }
     const CK_RV rv = f.real->C_Login(session->real, user, pin, pin_length);
-    std::fill(typed.begin(), typed.end(), '\0');
+    ::explicit_bzero(typed.data(), typed.size());
     if (counted) f.recordLoginResult(label, rv);
     return rv;
   });
