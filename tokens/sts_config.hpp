@@ -1,0 +1,39 @@
+#pragma once
+// The [sts] section of agent.toml (kept by the agent's config loader as JSON for this owner to
+// validate) read into StsClient and TokenCache settings. Unknown keys are errors that name them.
+//
+//   [sts]
+//   endpoint = "https://services-acpt.ehealth.fgov.be/IAM/SecurityTokenService/v1"
+//   token_lifetime_seconds = 86400
+//   trust = ["/etc/ehagent/sts-signing.pem"]   # STS signing certificate(s) or their CA
+//   ca_file = "/etc/ssl/certs/ca-certificates.crt"   # TLS; default: the system store
+//   ca_dir = ""
+//   connect_timeout_ms = 5000
+//   read_timeout_ms = 30000
+//   connect_attempts = 3
+//   profession = "doctor"
+//   profiles_file = ""            # replaces the built-in STS profiles
+//   persist_tokens = false        # survive restarts, encrypted in the state directory
+//   allow_plain_loopback = false  # tests only
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "tokens/sts_client.hpp"
+
+namespace ehagent::tokens {
+
+struct StsSettings {
+  StsConfig client;
+  std::string profession = "doctor";
+  std::filesystem::path profiles_file;  // empty: StsProfiles::builtin()
+  bool persist_tokens = false;
+};
+
+// Throws tokens::Error("invalid_input") naming the key that is wrong. A missing section (null)
+// gives the defaults, except that `trust` is required: without it no assertion can be accepted.
+StsSettings stsSettingsFromJson(const nlohmann::json& section);
+
+}  // namespace ehagent::tokens
