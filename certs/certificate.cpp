@@ -14,6 +14,7 @@ namespace {
 
 using detail::BioPtr;
 using detail::takeOpensslErrors;
+using detail::toTimePoint;
 
 std::shared_ptr<X509> share(X509* cert) { return {cert, X509_free}; }
 
@@ -29,14 +30,6 @@ std::string nameToString(const X509_NAME* name) {
   char* data = nullptr;
   const long len = BIO_get_mem_data(bio.get(), &data);
   return std::string(data, static_cast<std::size_t>(len));
-}
-
-TimePoint toTimePoint(const ASN1_TIME* time) {
-  std::tm tm{};
-  if (time == nullptr || ASN1_TIME_to_tm(time, &tm) != 1) {
-    throw Error("certificate_invalid", "certificate has an unreadable validity time");
-  }
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
 }
 
 Bytes digestOf(std::span<const std::uint8_t> data, const EVP_MD* md) {

@@ -11,6 +11,8 @@
 #include <memory>
 #include <string>
 
+#include "certs/certificate.hpp"
+
 namespace ehagent::certs::detail {
 
 template <auto Fn>
@@ -42,5 +44,8 @@ using X509StackPtr = Owned<STACK_OF(X509), freeX509Stack>;
 // Drains the OpenSSL error queue into one line, so that a later failure does not report a stale
 // error from an earlier call.
 std::string takeOpensslErrors();
+
+// Throws Error("certificate_invalid") for an unreadable time.
+TimePoint toTimePoint(const ASN1_TIME* time);
 
 }  // namespace ehagent::certs::detail
