@@ -1,0 +1,107 @@
+// `ehagent`: the agent daemon and its administration commands.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "agent/cli.hpp"
+
+#if __has_include("agent/cards.hpp")
+#include "agent/cards.hpp"
+#define EHAGENT_HAVE_CARDS_COMMAND 1
+#endif
+
+using namespace ehagent::agent;
+
+int main(int argc, char** argv) {
+  CLI::App app{"ehagent: the local eHealth agent for Belgian practitioners"};
+  app.require_subcommand(1);
+  CommonOptions common;
+  std::string config_file;
+  std::string state_dir;
+  const auto addCommon = [&](CLI::App* command) {
+    command->add_option("--config", config_file, "Config file (default $XDG_CONFIG_HOME/ehagent/agent.toml)");
+    command->add_option("--state-dir", state_dir, "State directory (default $XDG_STATE_HOME/ehagent)");
+  };
+  const auto common_options = [&] {
+    if (!config_file.empty()) common.config_file = config_file;
+    if (!state_dir.empty()) common.state_dir = state_dir;
+    return common;
+  };
+
+  auto* serve = app.add_subcommand("serve", "Run the agent");
+  addCommon(serve);
+  ServeOptions serve_options;
+  std::string listen;
+  std::string socket;
+  serve->add_option("--listen", listen, "Loopback address:port (default 127.0.0.1:17443)");
+  serve->add_option("--socket", socket, "Unix socket path (default $XDG_RUNTIME_DIR/ehagent/api.sock)");
+  serve->add_flag("--no-socket", serve_options.no_socket, "Do not listen on a Unix socket");
+  serve->add_flag("--check-config", serve_options.check_config, "Validate the config and exit");
+
+  auto* cards = app.add_subcommand("cards", "List readers, tokens and eID holders");
+  addCommon(cards);
+  std::vector<std::string> modules;
+  bool cards_json = false;
+  cards->add_option("--module", modules, "PKCS#11 module (repeatable; default: the config's)");
+  cards->add_flag("--json", cards_json, "JSON output");
+
+  auto* clients = app.add_subcommand("clients", "Manage client application keys");
+  clients->require_subcommand(1);
+  std::string client_name;
+  bool clients_json = false;
+  auto* clients_add = clients->add_subcommand("add", "Issue a key for a client (printed once)");
+  clients_add->add_option("name", client_name, "Client name")->required();
+  auto* clients_list = clients->add_subcommand("list", "List clients");
+  clients_list->add_flag("--json", clients_json, "JSON output");
+  auto* clients_remove = clients->add_subcommand("remove", "Revoke a client's key");
+  clients_remove->add_option("name", client_name, "Client name")->required();
+  for (auto* c : {clients_add, clients_list, clients_remove}) addCommon(c);
+
+  auto* audit = app.add_subcommand("audit", "Read and check the audit log");
+  audit->require_subcommand(1);
+  std::string since;
+  std::string operation;
+  std::string patient;
+  bool audit_json = false;
+  auto* audit_list = audit->add_subcommand("list", "Print audit rows");
+  audit_list->add_option("--since", since, "ISO 8601 UTC time");
+  audit_list->add_option("--operation", operation, "Operation name");
+  audit_list->add_option("--patient", patient, "Patient SSIN");
+  audit_list->add_flag("--json", audit_json, "JSON output");
+  auto* audit_verify = audit->add_subcommand("verify", "Check the hash chain");
+  for (auto* c : {audit_list, audit_verify}) addCommon(c);
+
+  app.add_subcommand("version", "Print the version");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (serve->parsed()) {
+    if (!listen.empty()) serve_options.listen = listen;
+    if (!socket.empty()) serve_options.socket = socket;
+    return runServe(common_options(), serve_options, std::cout, std::cerr);
+  }
+  if (cards->parsed()) {
+    try {
+      if (modules.empty()) modules = loadEffectiveConfig(common_options()).modules;
+    } catch (const std::exception& e) {
+      std::cerr << "ehagent: " << e.what() << "\n";
+      return 2;
+    }
+#ifdef EHAGENT_HAVE_CARDS_COMMAND
+    return runCardsCommand(modules, cards_json, std::cout, std::cerr);
+#else
+    (void)cards_json;
+    std::cerr << "ehagent: the cards command is not part of this build\n";
+    return 1;
+#endif
+  }
+  if (clients_add->parsed()) return runClientsAdd(common_options(), client_name, std::cout, std::cerr);
+  if (clients_list->parsed()) return runClientsList(common_options(), clients_json, std::cout, std::cerr);
+  if (clients_remove->parsed()) return runClientsRemove(common_options(), client_name, std::cout, std::cerr);
+  if (audit_list->parsed()) {
+    return runAuditList(common_options(), since, operation, patient, audit_json, std::cout, std::cerr);
+  }
+  if (audit_verify->parsed()) return runAuditVerify(common_options(), std::cout, std::cerr);
+  std::cout << "ehagent " << EHAGENT_VERSION << "\n";
+  return 0;
+}

@@ -1,0 +1,58 @@
+#pragma once
+// RFC 9457 problem details. Every error the API returns is a Problem with a stable `code`;
+// problemFromException (problem_map.cpp) is the one place that turns exceptions from any layer
+// into a status and a code.
+#include <exception>
+#include <stdexcept>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace ehagent::agent {
+
+struct Problem {
+  int status = 500;
+  std::string code;    // stable, snake_case: "pin_incorrect", "busy", ...
+  std::string title;   // short, fixed per code
+  std::string detail;  // this occurrence; never a secret
+  nlohmann::json extra = nlohmann::json::object();  // e.g. tries_left, pointer
+};
+
+// Thrown by agent code that already knows its problem.
+class ProblemError : public std::runtime_error {
+ public:
+  explicit ProblemError(Problem problem)
+      : std::runtime_error(problem.detail.empty() ? problem.title : problem.detail),
+        problem_(std::move(problem)) {}
+  const Problem& problem() const noexcept { return problem_; }
+
+ private:
+  Problem problem_;
+};
+
+// The agent's own problems, one constructor per code.
+namespace problems {
+Problem invalidInput(std::string pointer, std::string detail);  // pointer: RFC 6901
+Problem unauthorized(std::string detail);
+Problem forbiddenOrigin(std::string origin);
+Problem misdirected(std::string host);
+Problem payloadTooLarge(std::size_t limit_bytes);
+Problem headersTooLarge(std::size_t limit_bytes);
+Problem notFound(std::string target);
+Problem methodNotAllowed(std::string method, std::string allowed);
+Problem busy(std::string detail);
+Problem noCard(std::string detail);
+Problem cardRemoved(std::string detail);
+Problem pinIncorrect(int tries_left);
+Problem pinLocked();
+Problem pinCancelled();
+Problem notLoggedIn();
+Problem internal(std::string detail);
+}  // namespace problems
+
+// Maps any exception (pkcs11, pinentry, certs, tokens, the agent's own) to a Problem.
+Problem problemFromException(std::exception_ptr error);
+
+nlohmann::json problemJson(const Problem& problem);
+
+}  // namespace ehagent::agent
