@@ -1,1 +1,85 @@
+#include <gtest/gtest.h>
 
+#include <algorithm>
+#include <sstream>
+
+#include "agent/cards.hpp"
+#include "tests/pkcs11/fixture.hpp"
+
+namespace ehagent::pkcs11::test {
+namespace {
+
+// The SSIN check digits, computed here independently of the code under test.
+bool validSsin(const std::string& ssin) {
+  if (ssin.size() != 11) return false;
+  const unsigned long long body = std::stoull(ssin.substr(0, 9));
+  const unsigned long check = std::stoul(ssin.substr(9));
+  return 97 - body % 97 == check || 97 - (2000000000ULL + body) % 97 == check;
+}
+
+const nlohmann::json* tokenLabelled(const nlohmann::json& module, const std::string& label) {
+  for (const auto& slot : module["slots"]) {
+    if (slot.contains("token") && slot["token"]["label"] == label) return &slot["token"];
+  }
+  return nullptr;
+}
+
+class CardsTest : public SpecimenTest {
+ protected:
+  void SetUp() override {
+    SpecimenTest::SetUp();
+    module_.reset();  // the command loads the module itself
+  }
+};
+
+TEST_F(CardsTest, JsonListsBothHoldersAndTheEHealthTokens) {
+  std::ostringstream out, err;
+  ASSERT_EQ(agent::runCardsCommand({testsupport::softhsmModule()}, true, out, err), 0) << err.str();
+  const auto cards = nlohmann::json::parse(out.str());
+  ASSERT_EQ(cards.size(), 1u);
+  const auto* alice = tokenLabelled(cards[0], "Alice SPECIMEN");
+  const auto* bob = tokenLabelled(cards[0], "Bob SPECIMEN");
+  const auto* ehealth = tokenLabelled(cards[0], "eHealth Alice SPECIMEN");
+  ASSERT_TRUE(alice && bob && ehealth) << cards.dump(2);
+  EXPECT_EQ((*alice)["kind"], "eid-rsa");
+  EXPECT_EQ((*bob)["kind"], "eid-ec");
+  EXPECT_EQ((*ehealth)["kind"], "ehealth");
+  EXPECT_EQ((*alice)["holder"]["ssin"], "78031215280");
+  EXPECT_EQ((*bob)["holder"]["ssin"], "82110523358");
+  EXPECT_TRUE(validSsin((*alice)["holder"]["ssin"]));
+  EXPECT_TRUE(validSsin((*bob)["holder"]["ssin"]));
+  EXPECT_EQ((*alice)["keys"][0]["algorithm"], "RSA-2048");
+  EXPECT_EQ((*bob)["keys"][0]["algorithm"], "EC P-384");
+  EXPECT_EQ((*alice)["pin"]["tries_left"], 3);
+  bool sawAuthCert = false;
+  for (const auto& cert : (*bob)["certificates"]) {
+    if (cert["label"] != "Authentication") continue;
+    sawAuthCert = true;
+    EXPECT_EQ(cert["key_algorithm"], "EC P-384");
+    EXPECT_NE(cert["subject"].get<std::string>().find("82110523358"), std::string::npos);
+    EXPECT_FALSE(cert["not_after"].get<std::string>().empty());
+  }
+  EXPECT_TRUE(sawAuthCert);
+}
+
+TEST_F(CardsTest, ABrokenModuleGetsOneLineAndOthersAreListed) {
+  std::ostringstream out, err;
+  const int rc = agent::runCardsCommand({"/nonexistent/libbroken.so", testsupport::softhsmModule()}, false, out, err);
+  EXPECT_EQ(rc, 0);
+  EXPECT_NE(err.str().find("/nonexistent/libbroken.so"), std::string::npos) << err.str();
+  const std::string errors = err.str();
+  EXPECT_EQ(std::count(errors.begin(), errors.end(), '\n'), 1);
+  EXPECT_NE(out.str().find("Alice SPECIMEN, SSIN 78031215280"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("eid-ec"), std::string::npos) << out.str();
+}
+
+TEST_F(CardsTest, OnlyBrokenModulesFail) {
+  std::ostringstream out, err;
+  EXPECT_EQ(agent::runCardsCommand({"/nonexistent/libbroken.so"}, true, out, err), 1);
+  const auto cards = nlohmann::json::parse(out.str());
+  ASSERT_EQ(cards.size(), 1u);
+  EXPECT_TRUE(cards[0].contains("error"));
+}
+
+}  // namespace
+}  // namespace ehagent::pkcs11::test
