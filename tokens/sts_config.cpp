@@ -72,7 +72,7 @@ StsSettings stsSettingsFromJson(const nlohmann::json& section) {
   out.profiles_file = read<std::string>(s, "profiles_file", "");
   out.persist_tokens = read<bool>(s, "persist_tokens", false);
   const auto& profiles = out.profiles_file.empty() ? StsProfiles::builtin() : StsProfiles::fromFile(out.profiles_file);
-  profiles.profile(out.profession);  // an unknown profession fails at start-up
+  static_cast<void>(profiles.profile(out.profession));  // an unknown profession fails at start-up
   return out;
 }
 
