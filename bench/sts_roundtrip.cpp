@@ -1,6 +1,6 @@
 // The STS login against the in-process sandbox over loopback HTTPS, with the specimen eID and
 // eHealth keys in SoftHSM. Prints `name value unit ratio=<x>` lines, ratios against one raw
-// C_Sign: the whole round trip, and the agent's own XML + signing work (building and signing
+// C_Sign (through the agent's Pkcs11Signer): the whole round trip, and the agent's own XML + signing work (building and signing
 // the request and the challenge answer, reading and verifying the assertion) without C_Sign.
 #include <cstdlib>
 #include <iostream>
@@ -14,6 +14,7 @@
 #include "sandbox/specimen.hpp"
 #include "sandbox/sts_service.hpp"
 #include "tokens/openssl_signer.hpp"
+#include "tokens/pkcs11_signer.hpp"
 #include "tokens/sts_client.hpp"
 #include "tokens/sts_messages.hpp"
 #include "tokens/wssecurity.hpp"
@@ -50,10 +51,12 @@ int run(int iterations) {
   pkcs11::Session ehealth_session(module, slotOf(*module, "eHealth Alice SPECIMEN"));
   eid_session.login(Secret(sandbox::kSpecimenPin));
   ehealth_session.login(Secret(sandbox::kSpecimenPin));
-  bench::TimedTokenSigner eid(eid_session, pkcs11::findPrivateKey(eid_session, "Authentication"),
-                              certs::Certificate::loadFile(pki / "alice-authentication.pem"));
-  bench::TimedTokenSigner ehealth(ehealth_session, pkcs11::findPrivateKey(ehealth_session, "authentication"),
-                                  certs::Certificate::loadFile(dir / "specimen" / "ehealth" / "alice.pem"));
+  tokens::Pkcs11Signer eid_key(eid_session, pkcs11::findPrivateKey(eid_session, "Authentication"),
+                               certs::Certificate::loadFile(pki / "alice-authentication.pem"));
+  tokens::Pkcs11Signer ehealth_key(ehealth_session, pkcs11::findPrivateKey(ehealth_session, "authentication"),
+                                   certs::Certificate::loadFile(dir / "specimen" / "ehealth" / "alice.pem"));
+  bench::TimedSigner eid(eid_key);
+  bench::TimedSigner ehealth(ehealth_key);
 
   sandbox::StsServiceOptions sts;
   for (const char* name : {"belgium-root-ca", "citizen-ca", "ehealth-ca"}) {
