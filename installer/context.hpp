@@ -1,0 +1,34 @@
+#pragma once
+// What every ehagent-install command shares: the config file, the state dir and the trust
+// directories, with the XDG defaults, and the way secrets are read (a file, else pinentry).
+#include <filesystem>
+#include <string>
+
+#include "agent/config.hpp"
+#include "certs/trust_store.hpp"
+#include "pkcs11/secret.hpp"
+
+namespace ehagent::installer {
+
+inline constexpr const char* default_bundled_trust_dir = "/usr/share/ehagent/trust";
+
+struct Context {
+  std::filesystem::path configFile;     // empty: agent::defaultConfigFile()
+  std::filesystem::path stateDir;       // empty: config state_dir, else agent::defaultStateDir()
+  std::filesystem::path bundledTrust = default_bundled_trust_dir;
+  agent::Config config;
+
+  // Resolves the defaults and reads the config (a missing file gives the defaults).
+  void load();
+  [[nodiscard]] std::filesystem::path trustDir() const { return stateDir / "trust"; }
+  [[nodiscard]] certs::TrustStore trustStore() const;
+  [[nodiscard]] std::vector<std::string> modules() const;  // configured, else the default list
+};
+
+// The first line of a file, without its line end. Throws std::runtime_error naming the file.
+Secret readSecretFile(const std::filesystem::path& file);
+// Asks through the configured pinentry program.
+Secret askSecret(const Context& ctx, const std::string& title, const std::string& description,
+                 const std::string& prompt);
+
+}  // namespace ehagent::installer

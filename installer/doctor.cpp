@@ -1,0 +1,198 @@
+#include "installer/doctor.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "certs/error.hpp"
+#include "certs/expiry.hpp"
+#include "installer/token_certificates.hpp"
+
+namespace ehagent::installer {
+namespace fs = std::filesystem;
+namespace {
+
+struct Probe {
+  bool connected = false;
+  bool answered = false;  // an HTTP answer that looks like the agent's /v1/status
+};
+
+// One plain HTTP/1.1 request to the loopback listener with a 2 s receive bound.
+Probe probeAgent(const agent::ListenAddress& addr) {
+  Probe p;
+  const bool v6 = addr.host.find(':') != std::string::npos;
+  const int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return p;
+  timeval tv{2, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  int rc = -1;
+  if (v6) {
+    sockaddr_in6 sa{};
+    sa.sin6_family = AF_INET6;
+    sa.sin6_port = htons(addr.port);
+    inet_pton(AF_INET6, addr.host.c_str(), &sa.sin6_addr);
+    rc = connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
+  } else {
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(addr.port);
+    inet_pton(AF_INET, addr.host.c_str(), &sa.sin_addr);
+    rc = connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
+  }
+  if (rc == 0) {
+    p.connected = true;
+    const std::string host = v6 ? "[" + addr.host + "]" : addr.host;
+    const std::string req = "GET /v1/status HTTP/1.1\r\nHost: " + host + ":" +
+                            std::to_string(addr.port) + "\r\nConnection: close\r\n\r\n";
+    if (send(fd, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size())) {
+      char buf[2048];
+      const ssize_t n = recv(fd, buf, sizeof buf, 0);
+      const std::string answer(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+      p.answered = answer.rfind("HTTP/1.1 200", 0) == 0 && answer.find("json") != std::string::npos;
+    }
+  }
+  close(fd);
+  return p;
+}
+
+void checkModules(const std::vector<std::string>& modules, std::vector<Check>& out) {
+  std::string found;
+  for (const auto& m : modules) found += (found.empty() ? "" : ", ") + m;
+  if (modules.empty()) {
+    out.push_back({"pkcs11_modules", "fail", "no PKCS#11 module found",
+                   "install the Belgian eID middleware (eid-mw) or OpenSC, or set modules in agent.toml"});
+  } else {
+    out.push_back({"pkcs11_modules", "ok", found, ""});
+  }
+}
+
+void checkPcscd(std::vector<Check>& out) {
+  if (fs::exists("/run/pcscd/pcscd.comm")) {
+    out.push_back({"pcscd", "ok", "pcscd is listening", ""});
+  } else {
+    out.push_back({"pcscd", "warn", "pcscd is not running (no /run/pcscd/pcscd.comm)",
+                   "install and start pcscd: apt install pcscd && systemctl enable --now pcscd.socket"});
+  }
+}
+
+void checkTokens(const std::vector<std::string>& modules, std::vector<Check>& out) {
+  std::string detail, problems;
+  for (const auto& t : listTokens(modules)) {
+    if (!t.error.empty()) {
+      problems += (problems.empty() ? "" : "; ") + t.module + ": " + t.error;
+    } else {
+      detail += (detail.empty() ? "" : ", ") + t.tokenLabel;
+    }
+  }
+  if (!detail.empty()) {
+    out.push_back({"tokens", problems.empty() ? "ok" : "warn", detail + (problems.empty() ? "" : "; " + problems),
+                   problems.empty() ? "" : "check the modules named above"});
+  } else {
+    out.push_back({"tokens", "warn", problems.empty() ? "no token present" : problems,
+                   "insert the eID card, or import the eHealth keystore: ehagent-install certs import FILE.p12"});
+  }
+}
+
+void checkCertificates(const Context& ctx, const std::vector<std::string>& modules, std::vector<Check>& out) {
+  const auto store = ctx.trustStore();
+  if (store.certificates().empty()) {
+    out.push_back({"trust_store", "fail", "no trusted CA certificates in " + ctx.bundledTrust.string() +
+                                              " or " + ctx.trustDir().string(),
+                   "reinstall ehagent, or add CAs: ehagent-install trust add FILE"});
+  } else {
+    std::string detail = std::to_string(store.certificates().size()) + " CA certificate(s)";
+    for (const auto& p : store.problems()) detail += "; skipped " + p;
+    out.push_back({"trust_store", store.problems().empty() ? "ok" : "warn", detail,
+                   store.problems().empty() ? "" : "remove or replace the skipped files"});
+  }
+  const auto now = std::chrono::system_clock::now();
+  bool any = false;
+  for (const auto& t : listTokenCertificates(modules)) {
+    if (t.certificate.isCa()) continue;
+    any = true;
+    const std::string name = "certificate " + t.tokenLabel + "/" + t.objectLabel;
+    const auto expiry = certs::expiryAt(t.certificate, now);
+    std::string state = "ok", hint;
+    std::string detail = std::string(certs::toString(expiry.state)) + ", " +
+                         std::to_string(expiry.daysLeft.count()) + " days left";
+    if (expiry.state == certs::ExpiryState::Expired || expiry.state == certs::ExpiryState::NotYetValid) {
+      state = "fail";
+      hint = "renew the certificate and import the new keystore";
+    } else if (expiry.state == certs::ExpiryState::Expiring) {
+      state = "warn";
+      hint = "renew the certificate soon";
+    }
+    try {
+      store.verify(t.certificate, t.tokenCertificates, now);
+      detail += ", trusted";
+    } catch (const certs::Error& e) {
+      detail += ", " + e.code();
+      state = "fail";
+      hint = "add the issuing CA: ehagent-install trust add CA.pem";
+    }
+    out.push_back({name, state, detail, hint});
+  }
+  if (!any) out.push_back({"certificates", "warn", "no certificate on any token", "insert the eID card or import a keystore"});
+}
+
+void checkAgent(const Context& ctx, std::vector<Check>& out) {
+  agent::ListenAddress addr;
+  try {
+    addr = agent::parseListenAddress(ctx.config.listen);
+  } catch (const std::exception& e) {
+    out.push_back({"agent", "fail", e.what(), "fix listen in " + ctx.configFile.string()});
+    return;
+  }
+  const std::string where = ctx.config.listen;
+  const Probe p = probeAgent(addr);
+  if (p.answered) {
+    out.push_back({"agent", "ok", "answering on " + where, ""});
+    out.push_back({"port", "ok", where + " is used by the agent", ""});
+  } else if (p.connected) {
+    out.push_back({"agent", "fail", "something on " + where + " does not answer like the agent",
+                   "stop the other program or change listen in agent.toml"});
+    out.push_back({"port", "fail", where + " is used by another program", "choose another port"});
+  } else {
+    out.push_back({"agent", "warn", "not running on " + where,
+                   "start it: systemctl --user start ehagent, or ehagent serve"});
+    out.push_back({"port", "ok", where + " is free", ""});
+  }
+}
+
+void checkStateDir(const Context& ctx, std::vector<Check>& out) {
+  struct stat st {};
+  if (stat(ctx.stateDir.c_str(), &st) != 0) {
+    out.push_back({"state_dir", "warn", ctx.stateDir.string() + " does not exist yet",
+                   "it is created on first use (mode 0700)"});
+  } else if ((st.st_mode & 077) != 0 || st.st_uid != getuid()) {
+    out.push_back({"state_dir", "fail", ctx.stateDir.string() + " is open to other users or not yours",
+                   "chmod 700 " + ctx.stateDir.string()});
+  } else {
+    out.push_back({"state_dir", "ok", ctx.stateDir.string() + " (0700)", ""});
+  }
+}
+
+}  // namespace
+
+std::vector<Check> runDoctor(const Context& ctx, const std::vector<std::string>& extraModules) {
+  std::vector<Check> out;
+  std::vector<std::string> modules = ctx.modules();
+  for (const auto& m : extraModules) {
+    if (std::find(modules.begin(), modules.end(), m) == modules.end()) modules.push_back(m);
+  }
+  checkModules(modules, out);
+  checkPcscd(out);
+  checkTokens(modules, out);
+  checkCertificates(ctx, modules, out);
+  checkAgent(ctx, out);
+  checkStateDir(ctx, out);
+  return out;
+}
+
+}  // namespace ehagent::installer

@@ -1,0 +1,123 @@
+#include <gtest/gtest.h>
+
+#include "certs/profile.hpp"
+#include "tests/installer/installer_fixture.hpp"
+
+namespace ehagent::installer::testing {
+namespace {
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1)) ++n;
+  return n;
+}
+
+TEST_F(InstallerTest, ImportsAKeystoreIntoAFreshSoftHsmToken) {
+  const auto result = importP12(pki_.aliceP12);
+  ASSERT_EQ(result.exitCode, 0) << result.output;
+  EXPECT_NE(result.output.find("eHealth 78031215280"), std::string::npos) << result.output;
+
+  const auto objects = listObjects();
+  ASSERT_EQ(objects.exitCode, 0) << objects.output;
+  EXPECT_NE(objects.output.find("Private Key Object; RSA"), std::string::npos) << objects.output;
+  EXPECT_NE(objects.output.find("Certificate Object"), std::string::npos) << objects.output;
+  EXPECT_GE(count(objects.output, "label:      authentication"), 2u) << objects.output;
+
+  // Read the certificate back with pkcs11-tool and check the profile fields from it.
+  const fs::path der = dir_.path() / "read.der";
+  const auto read = shell("pkcs11-tool --module " EHAGENT_SOFTHSM_MODULE
+                          " --token-label 'eHealth 78031215280' --read-object --type cert --label "
+                          "authentication -o '" + der.string() + "'");
+  ASSERT_EQ(read.exitCode, 0) << read.output;
+  const auto profile = certs::readEhealthProfile(certs::Certificate::loadFile(der));
+  EXPECT_EQ(profile.ssin, "78031215280");
+  EXPECT_EQ(profile.nihii, "10012378004");
+
+  // Sign with the imported key through pkcs11-tool and verify with the openssl CLI against the
+  // certificate: the key on the token is the certificate's key.
+  writeText(dir_.path() / "data.bin", "signed by the imported key");
+  const auto sign = shell("pkcs11-tool --module " EHAGENT_SOFTHSM_MODULE
+                          " --token-label 'eHealth 78031215280' --login --pin 1234 --sign -m SHA256-RSA-PKCS "
+                          "--label authentication -i '" + (dir_.path() / "data.bin").string() + "' -o '" +
+                          (dir_.path() / "sig.bin").string() + "'");
+  ASSERT_EQ(sign.exitCode, 0) << sign.output;
+  const auto verify = shell("openssl x509 -in '" + pki_.aliceEhealth.string() + "' -pubkey -noout > '" +
+                            (dir_.path() / "pub.pem").string() + "' && openssl dgst -sha256 -verify '" +
+                            (dir_.path() / "pub.pem").string() + "' -signature '" +
+                            (dir_.path() / "sig.bin").string() + "' '" + (dir_.path() / "data.bin").string() + "'");
+  EXPECT_EQ(verify.exitCode, 0) << verify.output;
+}
+
+TEST_F(InstallerTest, FailedImportsExitNonZeroAndLeaveTheTokenAsItWas) {
+  ASSERT_EQ(importP12(pki_.aliceP12).exitCode, 0);
+  const auto before = listObjects();
+  ASSERT_EQ(before.exitCode, 0) << before.output;
+
+  const auto wrong = importP12(pki_.aliceP12, "wrong-password");
+  EXPECT_NE(wrong.exitCode, 0);
+  EXPECT_NE(wrong.output.find("p12_password"), std::string::npos) << wrong.output;
+  EXPECT_EQ(wrong.output.find("not-it"), std::string::npos) << "password in output";
+
+  const std::string data = readText(pki_.aliceP12);
+  writeText(dir_.path() / "truncated.p12", data.substr(0, data.size() / 2));
+  const auto truncated = importP12(dir_.path() / "truncated.p12");
+  EXPECT_NE(truncated.exitCode, 0);
+  EXPECT_NE(truncated.output.find("p12_invalid"), std::string::npos) << truncated.output;
+
+  const auto untrusted = importP12(pki_.rogueP12);
+  EXPECT_NE(untrusted.exitCode, 0);
+  EXPECT_NE(untrusted.output.find("certificate_untrusted"), std::string::npos) << untrusted.output;
+
+  const auto again = importP12(pki_.aliceP12);
+  EXPECT_NE(again.exitCode, 0);
+  EXPECT_NE(again.output.find("already_imported"), std::string::npos) << again.output;
+
+  const auto after = listObjects();
+  EXPECT_EQ(after.output, before.output);
+}
+
+TEST_F(InstallerTest, AnUntrustedKeystoreNeverCreatesAToken) {
+  const auto untrusted = importP12(pki_.rogueP12);
+  EXPECT_NE(untrusted.exitCode, 0);
+  const auto tokens = shell("softhsm2-util --show-slots");
+  EXPECT_EQ(tokens.output.find("eHealth 78031215280"), std::string::npos) << tokens.output;
+}
+
+TEST_F(InstallerTest, TrustAddThenListAndCertsList) {
+  const auto add = install("trust add '" + pki_.root.string() + "'");
+  ASSERT_EQ(add.exitCode, 0) << add.output;
+  EXPECT_NE(install("trust add '" + pki_.aliceAuth.string() + "'").exitCode, 0);
+  const auto list = install("trust list");
+  ASSERT_EQ(list.exitCode, 0) << list.output;
+  EXPECT_NE(list.output.find("CN=Belgium Root CA Test"), std::string::npos) << list.output;
+  EXPECT_NE(list.output.find("CN=eHealth CA Test"), std::string::npos) << list.output;
+
+  ASSERT_EQ(importP12(pki_.aliceP12).exitCode, 0);
+  const auto certsList = install("certs list --revocation off --module " EHAGENT_SOFTHSM_MODULE);
+  ASSERT_EQ(certsList.exitCode, 0) << certsList.output;
+  EXPECT_NE(certsList.output.find("NIHII 10012378004"), std::string::npos) << certsList.output;
+  EXPECT_NE(certsList.output.find("trust: trusted"), std::string::npos) << certsList.output;
+}
+
+TEST_F(InstallerTest, ClientsAddListRemove) {
+  const auto add = install("clients add emr-one");
+  ASSERT_EQ(add.exitCode, 0) << add.output;
+  EXPECT_NE(install("clients add emr-one").exitCode, 0);
+  const auto list = install("clients list");
+  EXPECT_NE(list.output.find("emr-one"), std::string::npos) << list.output;
+  EXPECT_EQ(install("clients remove emr-one").exitCode, 0);
+  EXPECT_NE(install("clients remove emr-one").exitCode, 0);
+}
+
+TEST_F(InstallerTest, EverySubcommandHasHelpAndBadUsageFails) {
+  for (const char* cmd : {"--help", "trust --help", "trust add --help", "certs import --help",
+                          "certs list --help", "clients add --help", "doctor --help"}) {
+    EXPECT_EQ(install(cmd).exitCode, 0) << cmd;
+  }
+  EXPECT_NE(install("").exitCode, 0);
+  EXPECT_NE(install("certs import").exitCode, 0);
+  EXPECT_NE(install("nonsense").exitCode, 0);
+}
+
+}  // namespace
+}  // namespace ehagent::installer::testing
