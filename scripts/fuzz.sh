@@ -16,7 +16,8 @@ build=${FUZZ_BUILD_DIR:-build/fuzz}
 jobs=${FUZZ_BUILD_JOBS:-2}
 
 # The fuzzing toolchain, kept out of scripts/install-deps.sh so that `make test` stays lean.
-fuzz_packages=(clang libclang-rt-14-dev)
+# clang 16, not Debian 12's default 14: std::source_location needs __builtin_source_location.
+fuzz_packages=(clang-16 libclang-rt-16-dev)
 missing=()
 for p in "${fuzz_packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then missing+=("$p"); fi
@@ -33,7 +34,7 @@ fi
 # Every library is instrumented for coverage (fuzzer-no-link); only the harnesses link libFuzzer.
 sanitizers="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 if [ ! -f "$build/build.ninja" ]; then
-  CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja \
+  CC=clang-16 CXX=clang++-16 cmake -S . -B "$build" -G Ninja \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEHAGENT_FUZZ=ON -DEHAGENT_BUILD_BENCH=OFF \
     -DCMAKE_C_FLAGS="$sanitizers" -DCMAKE_CXX_FLAGS="$sanitizers" \
     -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
