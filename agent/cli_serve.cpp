@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include "agent/audit.hpp"
+#include "agent/card_monitor.hpp"
 #include "agent/card_queue.hpp"
 #include "agent/cli.hpp"
 #include "agent/clients.hpp"
@@ -9,6 +10,7 @@
 #include "agent/paths.hpp"
 #include "agent/routes.hpp"
 #include "agent/server.hpp"
+#include "agent/session.hpp"
 
 namespace ehagent::agent {
 
@@ -57,6 +59,10 @@ int runServe(const CommonOptions& common, const ServeOptions& options, std::ostr
     EventBus events;
     StateBoard state(events);
     ServerContext context{config, clients, audit, queues, events, state, EHAGENT_VERSION};
+    AgentSession session(context);
+    context.session = &session;
+    CardMonitor monitor(session, CardMonitorOptions{config.modules});
+    monitor.start();
     ServerOptions server_options;
     server_options.tcp = listen;
     if (!options.no_socket) {

@@ -22,6 +22,8 @@
 
 namespace ehagent::agent {
 
+class AgentSession;
+
 namespace http = boost::beast::http;
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
@@ -35,6 +37,7 @@ struct ServerContext {
   EventBus& events;
   StateBoard& state;
   std::string version;
+  AgentSession* session = nullptr;  // the card monitor's session (agent/session.hpp); null: no cards
 };
 
 struct RequestContext {

@@ -1,21 +1,38 @@
-// The session routes. Until the card monitor and the session land, no card is ever present:
-// a login is refused with no_card, and that refusal is audited like any other.
+// POST /v1/session logs the practitioner in (the PINs through pinentry or the pinpad, then the
+// STS token when [sts] is configured); DELETE /v1/session logs out. The session audits both.
 #include "agent/routes.hpp"
+#include "agent/session.hpp"
 
 namespace ehagent::agent {
+namespace {
+
+AgentSession& sessionOf(RequestContext& context, const std::string& operation) {
+  if (context.server.session) return *context.server.session;
+  const Problem refused = problems::noCard("the agent watches no card reader");
+  context.server.audit.append(AuditEntry{context.client, "", operation, "", "", "refused", refused.code});
+  throw ProblemError(refused);
+}
+
+nlohmann::json practitionerBody(const std::optional<PractitionerInfo>& who) {
+  if (!who) return nullptr;
+  return {{"name", who->first_names + " " + who->surname}, {"ssin", who->ssin}, {"nihii", who->nihii},
+          {"profession", who->profession}};
+}
+
+}  // namespace
 
 void addSessionRoutes(Router& router) {
   router.add({http::verb::post, "/v1/session", true,
               "Log the practitioner in (PIN through pinentry or the pinpad)",
-              [](const Request&, RequestContext& context) -> boost::asio::awaitable<Response> {
-                const Problem refused = problems::noCard("no eID card is inserted");
-                context.server.audit.append(
-                    AuditEntry{context.client, "", "login", "", "", "refused", refused.code});
-                throw ProblemError(refused);
-                co_return Response{};
+              [](const Request& request, RequestContext& context) -> boost::asio::awaitable<Response> {
+                AgentSession& session = sessionOf(context, "login");
+                const nlohmann::json described = co_await session.login(context.client);
+                co_return jsonResponse(request, http::status::ok,
+                                       {{"session", described}, {"practitioner", practitionerBody(session.identified())}});
               }});
   router.add({http::verb::delete_, "/v1/session", true, "Log out and forget the PIN state",
-              [](const Request& request, RequestContext&) -> boost::asio::awaitable<Response> {
+              [](const Request& request, RequestContext& context) -> boost::asio::awaitable<Response> {
+                if (context.server.session) context.server.session->logout(context.client, "logout");
                 Response response{http::status::no_content, request.version()};
                 response.keep_alive(request.keep_alive());
                 response.prepare_payload();

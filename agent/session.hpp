@@ -26,6 +26,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agent/card_signers.hpp"
+#include "agent/pin_prompt.hpp"
 #include "agent/router.hpp"
 #include "agent/routes_hubs.hpp"
 #include "pkcs11/eid.hpp"
@@ -38,12 +40,11 @@ class Session;
 }  // namespace ehagent::pkcs11
 namespace ehagent::tokens {
 class StsClient;
+class StsProfiles;
 class TokenCache;
 }  // namespace ehagent::tokens
 
 namespace ehagent::agent {
-
-class PinPrompter;
 
 // One token the card monitor sees in a slot.
 struct CardInfo {
@@ -136,12 +137,18 @@ class AgentSession final : public HubSession {
   // Runs `work` on `role`'s logged-in token with its key, on the calling (card queue) thread.
   void useKey(KeyRole role, const std::function<void(tokens::Signer&)>& work);
   CardQueue& queueFor(KeyRole role);
+  // Runs `work` with the Signature key of `card_label`'s eID: one PIN question (or the pinpad),
+  // a user login when the token is not logged in yet, and the context-specific login.
+  void useSignatureKey(const CardInfo& card, const PinQuestion& question,
+                       const std::function<void(pkcs11::Session&, const CardKey&, const Secret*)>& work);
   void publishLocked();
-  void dropLoginLocked(const std::string& reason);
-  void touch();
+  void dropLoginLocked(const std::string& client, const std::string& reason);
+  tokens::SamlToken issueToken(const PractitionerInfo& who);
+  [[nodiscard]] nlohmann::json sessionJsonLocked() const;
 
   ServerContext& server_;
   std::unique_ptr<PinPrompter> prompter_;
+  std::unique_ptr<tokens::StsProfiles> sts_profiles_;  // when the config names a profiles file
   std::unique_ptr<tokens::StsClient> sts_;
   std::unique_ptr<tokens::TokenCache> token_cache_;
   std::string sts_profession_;
