@@ -163,7 +163,9 @@ Handler consentRoute(HubSession& session, bool revoke) {
       const auto in = hubinput::consentInput(bodyJson(request), revoke ? ctx.path_params["ssin"] : "",
                                              revoke ? "revoke_date" : "sign_date");
       patient = in.patient.ssin;
-      const tokens::hub::Consent consent{co_await resolvePatient(session, in.patient, patient), in.date};
+      // Awaited on its own line: GCC 12 destroys a co_await result inside a braced initializer twice.
+      const auto patientRef = co_await resolvePatient(session, in.patient, patient);
+      const tokens::hub::Consent consent{patientRef, in.date};
       co_return revoke ? tokens::hub::buildRevokePatientConsent(header, consent)
                        : tokens::hub::buildPutPatientConsent(header, consent);
     };
@@ -178,7 +180,8 @@ Handler linkRoute(HubSession& session, bool revoke) {
     job.build = [&](const RequestHeader& header, std::string& patient) -> asio::awaitable<std::string> {
       auto in = hubinput::linkInput(bodyJson(request), revoke ? ctx.path_params["ssin"] : "");
       patient = in.patient.ssin;
-      in.link.patient = co_await resolvePatient(session, in.patient, patient);
+      const auto patientRef = co_await resolvePatient(session, in.patient, patient);
+      in.link.patient = patientRef;
       if (in.patient.readCard && !in.proofGiven) in.link.proof = tokens::hub::ProofKind::EidReading;
       if (in.link.proof == tokens::hub::ProofKind::EidSigning) {
         in.link.proof = tokens::hub::ProofKind::EidReading;  // checks the link before the patient signs
