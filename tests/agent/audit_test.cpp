@@ -1,0 +1,85 @@
+#include <gtest/gtest.h>
+
+#include "agent/audit.hpp"
+#include "test_util.hpp"
+
+using namespace ehagent::agent;
+
+namespace {
+
+AuditEntry entry(const std::string& operation, const std::string& patient = "") {
+  return AuditEntry{"emr", "78031215280", operation, patient, "", "ok", ""};
+}
+
+}  // namespace
+
+TEST(Audit, RowsChainAndVerify) {
+  test::ScratchDir dir;
+  AuditLog log(AuditLog::defaultFile(dir.path()));
+  const AuditRow first = log.append(entry("login"));
+  const AuditRow second = log.append(entry("sign", "15062034820"));
+  EXPECT_EQ(first.id, 1);
+  EXPECT_EQ(second.prev_sha256, first.row_sha256);
+  const AuditVerdict verdict = log.verify();
+  EXPECT_TRUE(verdict.ok) << verdict.reason;
+  EXPECT_EQ(verdict.rows, 2);
+}
+
+TEST(Audit, QueryFilters) {
+  test::ScratchDir dir;
+  AuditLog log(AuditLog::defaultFile(dir.path()));
+  log.append(entry("login"));
+  log.append(entry("sign", "15062034820"));
+  log.append(entry("sign", "78031215280"));
+  EXPECT_EQ(log.query({"", "sign", "", 100}).size(), 2u);
+  EXPECT_EQ(log.query({"", "", "15062034820", 100}).size(), 1u);
+  EXPECT_EQ(log.query({"2999-01-01T00:00:00Z", "", "", 100}).size(), 0u);
+  EXPECT_EQ(log.query({"2000-01-01T00:00:00Z", "", "", 100}).size(), 3u);
+}
+
+TEST(Audit, TheDatabaseRefusesUpdateAndDelete) {
+  test::ScratchDir dir;
+  const auto file = AuditLog::defaultFile(dir.path());
+  { AuditLog(file).append(entry("login")); }
+  const auto update = test::run({"sqlite3", file.string(), "UPDATE audit SET outcome='x'"}, dir.path());
+  EXPECT_NE(update.exit_code, 0);
+  EXPECT_NE(update.err.find("append-only"), std::string::npos) << update.err;
+  const auto del = test::run({"sqlite3", file.string(), "DELETE FROM audit"}, dir.path());
+  EXPECT_NE(del.exit_code, 0);
+}
+
+TEST(Audit, VerifyNamesTheFirstTamperedRow) {
+  test::ScratchDir dir;
+  const auto file = AuditLog::defaultFile(dir.path());
+  {
+    AuditLog log(file);
+    for (int i = 0; i < 5; ++i) log.append(entry("sign", "15062034820"));
+  }
+  // Someone with write access drops the trigger and rewrites row 3 behind the agent's back.
+  const auto tamper = test::run(
+      {"sqlite3", file.string(),
+       "DROP TRIGGER audit_no_update; UPDATE audit SET patient_ssin='78031215280' WHERE id=3"},
+      dir.path());
+  ASSERT_EQ(tamper.exit_code, 0) << tamper.err;
+  const AuditVerdict verdict = AuditLog(file).verify();
+  EXPECT_FALSE(verdict.ok);
+  ASSERT_TRUE(verdict.first_broken_id.has_value());
+  EXPECT_EQ(*verdict.first_broken_id, 3);
+}
+
+TEST(Audit, VerifyNamesADeletedRow) {
+  test::ScratchDir dir;
+  const auto file = AuditLog::defaultFile(dir.path());
+  {
+    AuditLog log(file);
+    for (int i = 0; i < 4; ++i) log.append(entry("login"));
+  }
+  const auto tamper = test::run(
+      {"sqlite3", file.string(), "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id=2"},
+      dir.path());
+  ASSERT_EQ(tamper.exit_code, 0) << tamper.err;
+  const AuditVerdict verdict = AuditLog(file).verify();
+  EXPECT_FALSE(verdict.ok);
+  ASSERT_TRUE(verdict.first_broken_id.has_value());
+  EXPECT_EQ(*verdict.first_broken_id, 3);  // the row after the gap is the first that breaks
+}

@@ -1,0 +1,79 @@
+#include <gtest/gtest.h>
+
+#include "agent/config.hpp"
+
+using namespace ehagent::agent;
+
+TEST(Config, EmptyTextGivesTheDocumentedDefaults) {
+  const Config c = parseConfig("", "agent.toml");
+  EXPECT_EQ(c.listen, "127.0.0.1:17443");
+  EXPECT_EQ(c.limits.body_bytes, 8u * 1024 * 1024);
+  EXPECT_EQ(c.pin_idle_timeout_minutes, 30);
+  EXPECT_EQ(c.pinentry, "pinentry");
+  EXPECT_TRUE(c.login_on_insert);
+}
+
+TEST(Config, ReadsEveryKey) {
+  const Config c = parseConfig(R"(
+listen = "[::1]:9000"
+socket = "/run/x.sock"
+allowed_origins = ["https://emr.example"]
+log_level = "debug"
+card_queue_depth = 3
+pin_idle_timeout_minutes = 5
+pinentry = "pinentry-gtk-2"
+modules = ["/usr/lib/softhsm/libsofthsm2.so"]
+login_on_insert = false
+[limits]
+body_bytes = 2048
+header_bytes = 4096
+read_timeout_seconds = 7
+idle_timeout_seconds = 9
+max_connections = 11
+[sts]
+endpoint = "https://sts.example"
+[hubs.rsw]
+endpoint = "https://rsw.example"
+)", "t.toml");
+  EXPECT_EQ(c.listen, "[::1]:9000");
+  EXPECT_EQ(c.allowed_origins, std::vector<std::string>{"https://emr.example"});
+  EXPECT_EQ(c.card_queue_depth, 3u);
+  EXPECT_EQ(c.limits.body_bytes, 2048u);
+  EXPECT_EQ(c.limits.max_connections, 11);
+  EXPECT_FALSE(c.login_on_insert);
+  EXPECT_EQ(c.sections.at("sts")["endpoint"], "https://sts.example");
+  EXPECT_EQ(c.sections.at("hubs")["rsw"]["endpoint"], "https://rsw.example");
+}
+
+TEST(Config, UnknownKeysAreNamed) {
+  try {
+    parseConfig("[limits]\nbody_byte = 1\n", "agent.toml");
+    FAIL() << "accepted an unknown key";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("'limits.body_byte'"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(parseConfig("colour = \"red\"\n", "agent.toml"), ConfigError);
+}
+
+TEST(Config, WrongTypesAndRangesAreNamed) {
+  try {
+    parseConfig("card_queue_depth = \"many\"\n", "agent.toml");
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("card_queue_depth"), std::string::npos);
+  }
+  EXPECT_THROW(parseConfig("card_queue_depth = 0\n", "a"), ConfigError);
+  EXPECT_THROW(parseConfig("log_level = \"loud\"\n", "a"), ConfigError);
+  EXPECT_THROW(parseConfig("listen = ", "a"), ConfigError);  // a TOML syntax error
+}
+
+TEST(Config, NonLoopbackListenIsRefused) {
+  EXPECT_THROW(parseConfig("listen = \"0.0.0.0:17443\"\n", "a"), ConfigError);
+  EXPECT_THROW(parseListenAddress("192.168.1.5:80"), ConfigError);
+  EXPECT_THROW(parseListenAddress("example.com:80"), ConfigError);
+  EXPECT_THROW(parseListenAddress("127.0.0.1:99999"), ConfigError);
+  EXPECT_THROW(parseListenAddress("127.0.0.1"), ConfigError);
+  EXPECT_EQ(parseListenAddress("localhost:17443").host, "127.0.0.1");
+  EXPECT_EQ(parseListenAddress("[::1]:8080").host, "::1");
+  EXPECT_EQ(parseListenAddress("[::1]:8080").port, 8080);
+}

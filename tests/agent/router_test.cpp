@@ -1,0 +1,189 @@
+// Routes and request hygiene, called as a plain function: no socket.
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "agent/routes.hpp"
+#include "pkcs11/error.hpp"
+#include "agent/pinentry.hpp"
+#include "test_util.hpp"
+
+using namespace ehagent::agent;
+namespace asio = boost::asio;
+
+namespace {
+
+class RouterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    clients = std::make_unique<ClientStore>(ClientStore::defaultFile(dir.path()));
+    audit = std::make_unique<AuditLog>(AuditLog::defaultFile(dir.path()));
+    Config config;
+    config.allowed_origins = {"https://emr.example"};
+    context = std::make_unique<ServerContext>(
+        ServerContext{config, *clients, *audit, queues, events, state, "0.1.0-test"});
+    key = clients->add("emr");
+  }
+
+  Response call(http::verb method, const std::string& target, const std::string& body = "",
+                std::map<std::string, std::string> headers = {}) {
+    Request request{method, target, 11};
+    request.set(http::field::host, "127.0.0.1:17443");
+    for (const auto& [name, value] : headers) request.set(name, value);
+    request.body() = body;
+    request.prepare_payload();
+    RequestContext request_context{*context, tcpAcceptedHosts(17443), {}, {}, {}, false};
+    asio::io_context io;
+    std::optional<Response> response;
+    asio::co_spawn(io, router.handle(request, request_context),
+                   [&](std::exception_ptr error, Response r) {
+                     if (!error) response = std::move(r);
+                   });
+    io.run();
+    if (!response) throw std::runtime_error("the handler threw past the router");
+    return std::move(*response);
+  }
+
+  std::map<std::string, std::string> auth() { return {{"Authorization", "Bearer " + key}}; }
+
+  static nlohmann::json json(const Response& r) { return nlohmann::json::parse(r.body()); }
+
+  test::ScratchDir dir;
+  std::unique_ptr<ClientStore> clients;
+  std::unique_ptr<AuditLog> audit;
+  CardQueues queues{2};
+  EventBus events;
+  StateBoard state{events};
+  std::unique_ptr<ServerContext> context;
+  Router router = makeRouter();
+  std::string key;
+};
+
+}  // namespace
+
+TEST_F(RouterTest, StatusNeedsNoKeyAndHoldsNoSecrets) {
+  const Response r = call(http::verb::get, "/v1/status");
+  ASSERT_EQ(r.result_int(), 200);
+  const auto body = json(r);
+  EXPECT_EQ(body["version"], "0.1.0-test");
+  EXPECT_TRUE(body["readers"].is_array());
+  EXPECT_EQ(r.body().find(key), std::string::npos);
+}
+
+TEST_F(RouterTest, HostMustNameTheListener) {
+  for (const char* host : {"evil.example", "127.0.0.1:1", "attacker.example:17443", ""}) {
+    Request request{http::verb::get, "/v1/status", 11};
+    request.set(http::field::host, host);
+    RequestContext request_context{*context, tcpAcceptedHosts(17443), {}, {}, {}, false};
+    asio::io_context io;
+    int status = 0;
+    asio::co_spawn(io, router.handle(request, request_context),
+                   [&](std::exception_ptr, Response r) { status = r.result_int(); });
+    io.run();
+    EXPECT_EQ(status, 421) << host;
+  }
+  EXPECT_EQ(call(http::verb::get, "/v1/status", "", {{"Host", "localhost:17443"}}).result_int(), 200);
+  EXPECT_EQ(call(http::verb::get, "/v1/status", "", {{"Host", "[::1]:17443"}}).result_int(), 200);
+}
+
+TEST_F(RouterTest, OriginsAreCheckedAndPreflightsAnswered) {
+  const Response bad = call(http::verb::get, "/v1/status", "", {{"Origin", "https://evil.example"}});
+  EXPECT_EQ(bad.result_int(), 403);
+  EXPECT_EQ(json(bad)["code"], "forbidden_origin");
+  const Response good = call(http::verb::get, "/v1/status", "", {{"Origin", "https://emr.example"}});
+  EXPECT_EQ(good.result_int(), 200);
+  EXPECT_EQ(good[http::field::access_control_allow_origin], "https://emr.example");
+  const Response preflight =
+      call(http::verb::options, "/v1/sign", "",
+           {{"Origin", "https://emr.example"}, {"Access-Control-Request-Method", "POST"},
+            {"Access-Control-Request-Private-Network", "true"}});
+  EXPECT_EQ(preflight.result_int(), 204);
+  EXPECT_EQ(preflight["Access-Control-Allow-Private-Network"], "true");
+  const Response refused =
+      call(http::verb::options, "/v1/sign", "",
+           {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "POST"}});
+  EXPECT_EQ(refused.result_int(), 403);
+  EXPECT_EQ(refused[http::field::access_control_allow_origin], "");
+}
+
+TEST_F(RouterTest, KeysAreRequiredAndChecked) {
+  const Response none = call(http::verb::get, "/v1/audit");
+  EXPECT_EQ(none.result_int(), 401);
+  EXPECT_EQ(json(none)["code"], "unauthorized");
+  EXPECT_EQ(none[http::field::www_authenticate], "Bearer");
+  EXPECT_EQ(call(http::verb::get, "/v1/audit", "", {{"Authorization", "Bearer wrong"}}).result_int(), 401);
+  EXPECT_EQ(call(http::verb::get, "/v1/audit", "", {{"Authorization", key}}).result_int(), 401);
+  EXPECT_EQ(call(http::verb::get, "/v1/audit", "", auth()).result_int(), 200);
+}
+
+TEST_F(RouterTest, UnknownPathsAndMethods) {
+  EXPECT_EQ(json(call(http::verb::get, "/v1/nothing", "", auth()))["code"], "not_found");
+  const Response r = call(http::verb::put, "/v1/session", "", auth());
+  EXPECT_EQ(r.result_int(), 405);
+  EXPECT_EQ(json(r)["code"], "method_not_allowed");
+  EXPECT_NE(std::string(r[http::field::allow]).find("POST"), std::string::npos);
+}
+
+TEST_F(RouterTest, MalformedInputPointsAtTheField) {
+  const Response syntax = call(http::verb::post, "/v1/sign", "{\"data\": ", auth());
+  EXPECT_EQ(syntax.result_int(), 400);
+  EXPECT_EQ(syntax[http::field::content_type], "application/problem+json");
+  EXPECT_EQ(json(syntax)["code"], "invalid_input");
+  EXPECT_EQ(json(syntax)["pointer"], "");
+  EXPECT_EQ(json(call(http::verb::post, "/v1/sign", "{}", auth()))["pointer"], "/data");
+  EXPECT_EQ(json(call(http::verb::post, "/v1/sign", R"({"data": 5})", auth()))["pointer"], "/data");
+  EXPECT_EQ(json(call(http::verb::post, "/v1/sign", R"({"data": "!!"})", auth()))["pointer"], "/data");
+  EXPECT_EQ(json(call(http::verb::post, "/v1/sign", R"({"data": "aGk=", "patient": "12"})", auth()))["pointer"],
+            "/patient");
+  EXPECT_EQ(json(call(http::verb::get, "/v1/audit?patient=abc", "", auth()))["pointer"], "/patient");
+}
+
+TEST_F(RouterTest, RefusedSignaturesAreAudited) {
+  const Response r = call(http::verb::post, "/v1/sign", R"({"data": "aGVsbG8=", "patient": "15062034820"})", auth());
+  EXPECT_EQ(json(r)["code"], "no_card");
+  const auto rows = json(call(http::verb::get, "/v1/audit?operation=sign&patient=15062034820", "", auth()))["rows"];
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["client"], "emr");
+  EXPECT_EQ(rows[0]["outcome"], "refused");
+  EXPECT_EQ(rows[0]["problem_code"], "no_card");
+  // SHA-256("hello"), a published test vector.
+  EXPECT_EQ(rows[0]["signed_sha256"], "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+}
+
+TEST_F(RouterTest, EveryRouteIsInTheOpenApiDocument) {
+  const auto doc = json(call(http::verb::get, "/openapi.json"));
+  ASSERT_TRUE(doc["openapi"].get<std::string>().starts_with("3.1"));
+  ASSERT_FALSE(router.routes().empty());
+  for (const Route& route : router.routes()) {
+    std::string method(http::to_string(route.method));
+    std::transform(method.begin(), method.end(), method.begin(), ::tolower);
+    EXPECT_TRUE(doc["paths"].contains(route.pattern)) << route.pattern;
+    if (!doc["paths"].contains(route.pattern)) continue;
+    const auto& operation = doc["paths"][route.pattern];
+    ASSERT_TRUE(operation.contains(method)) << method << " " << route.pattern;
+    // A public route must say so; a protected one must not opt out of the bearer scheme.
+    const bool public_in_doc = operation[method].contains("security") && operation[method]["security"].empty();
+    EXPECT_EQ(public_in_doc, !route.auth_required) << method << " " << route.pattern;
+  }
+}
+
+TEST(ProblemMapping, EachLayerMapsToItsCode) {
+  using ehagent::pkcs11::Error;
+  using ehagent::pkcs11::ErrorKind;
+  const auto map = [](auto error) { return problemFromException(std::make_exception_ptr(error)); };
+  EXPECT_EQ(map(Error(ErrorKind::PinIncorrect, "C_Login", 0xa0, "x")).code, "pin_incorrect");
+  EXPECT_EQ(map(Error(ErrorKind::PinLocked, "C_Login", 0xa4, "x")).code, "pin_locked");
+  EXPECT_EQ(map(Error(ErrorKind::CardRemoved, "C_Sign", 0x32, "x")).code, "card_removed");
+  EXPECT_EQ(map(Error(ErrorKind::Cancelled, "C_Login", 0x50, "x")).code, "pin_cancelled");
+  EXPECT_EQ(map(PinentryCancelled()).code, "pin_cancelled");
+  const Problem tries = map(ProblemError(problems::pinIncorrect(2)));
+  EXPECT_EQ(tries.status, 403);
+  EXPECT_EQ(problemJson(tries)["tries_left"], 2);
+  EXPECT_EQ(map(ProblemError(problems::busy("full"))).status, 429);
+  EXPECT_EQ(map(ProblemError(problems::misdirected("x"))).status, 421);
+  EXPECT_EQ(map(ProblemError(problems::payloadTooLarge(1))).status, 413);
+  const Problem internal = map(std::runtime_error("boom"));
+  EXPECT_EQ(internal.status, 500);
+  EXPECT_EQ(internal.detail.find("boom"), std::string::npos);  // internals stay in the log
+}
