@@ -45,7 +45,9 @@ std::vector<CardInfo> scan(const std::shared_ptr<pkcs11::Module>& module, const 
   for (const pkcs11::SlotInfo& slot : module->slots(true)) {
     std::string label;
     try {
-      label = module->tokenInfo(slot.id).label;
+      const pkcs11::TokenInfo info = module->tokenInfo(slot.id);
+      if (!info.tokenInitialized) continue;  // SoftHSM's spare slot, a blank card
+      label = info.label;
     } catch (const pkcs11::Error& e) {
       spdlog::debug("slot {}: {}", slot.id, e.what());
       continue;  // taken out while we looked

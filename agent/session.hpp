@@ -159,21 +159,23 @@ class AgentSession final : public HubSession {
 template <class T>
 boost::asio::awaitable<T> AgentSession::withAuthenticationKey(std::function<T(tokens::Signer&)> work) {
   auto shared = std::make_shared<std::function<T(tokens::Signer&)>>(std::move(work));
-  co_return co_await queueFor(KeyRole::EidAuthentication).template run<T>(std::function<T()>([this, shared] {
+  std::function<T()> job([this, shared] {
     std::optional<T> out;
     useKey(KeyRole::EidAuthentication, [&](tokens::Signer& signer) { out.emplace((*shared)(signer)); });
     return std::move(*out);
-  }));
+  });
+  co_return co_await queueFor(KeyRole::EidAuthentication).template run<T>(std::move(job));
 }
 
 template <class T>
 boost::asio::awaitable<T> AgentSession::withEhealthKey(std::function<T(tokens::Signer&)> work) {
   auto shared = std::make_shared<std::function<T(tokens::Signer&)>>(std::move(work));
-  co_return co_await queueFor(KeyRole::Ehealth).template run<T>(std::function<T()>([this, shared] {
+  std::function<T()> job([this, shared] {
     std::optional<T> out;
     useKey(KeyRole::Ehealth, [&](tokens::Signer& signer) { out.emplace((*shared)(signer)); });
     return std::move(*out);
-  }));
+  });
+  co_return co_await queueFor(KeyRole::Ehealth).template run<T>(std::move(job));
 }
 
 }  // namespace ehagent::agent

@@ -94,8 +94,9 @@ boost::asio::awaitable<nlohmann::json> AgentSession::login(std::string client) {
     }
     if (sts_ && ehealth) {
       const PractitionerInfo practitioner = *who;
-      const tokens::SamlToken token = co_await server_.queues.forToken(who->eid_token).run<tokens::SamlToken>(
-          std::function<tokens::SamlToken()>([this, practitioner] { return issueToken(practitioner); }));
+      std::function<tokens::SamlToken()> job([this, practitioner] { return issueToken(practitioner); });
+      const tokens::SamlToken token =
+          co_await server_.queues.forToken(who->eid_token).run<tokens::SamlToken>(std::move(job));
       std::lock_guard lock(mutex_);
       state_->token_expiry = token.not_on_or_after;
     }
@@ -165,8 +166,8 @@ boost::asio::awaitable<tokens::SamlToken> AgentSession::samlToken() {
   }
   if (auto cached = token_cache_->get(who->ssin, sts_profession_)) co_return *cached;
   const PractitionerInfo practitioner = *who;
-  co_return co_await queueFor(KeyRole::EidAuthentication).run<tokens::SamlToken>(
-      std::function<tokens::SamlToken()>([this, practitioner] { return issueToken(practitioner); }));
+  std::function<tokens::SamlToken()> job([this, practitioner] { return issueToken(practitioner); });
+  co_return co_await queueFor(KeyRole::EidAuthentication).run<tokens::SamlToken>(std::move(job));
 }
 
 boost::asio::awaitable<std::string> AgentSession::samlAssertion() {
@@ -184,7 +185,8 @@ tokens::hub::Practitioner AgentSession::practitioner() {
 
 boost::asio::awaitable<tokens::hub::SignedHubRequest> AgentSession::withHolderOfKey(
     std::function<tokens::hub::SignedHubRequest(tokens::Signer&)> work) {
-  co_return co_await withEhealthKey<tokens::hub::SignedHubRequest>(std::move(work));
+  auto result = co_await withEhealthKey<tokens::hub::SignedHubRequest>(std::move(work));
+  co_return result;
 }
 
 }  // namespace ehagent::agent

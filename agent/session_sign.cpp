@@ -92,8 +92,11 @@ boost::asio::awaitable<SignatureResult> AgentSession::signWithSignatureKey(Signa
                                   holderName(*card), std::nullopt},
                        "eID"};
   const CardInfo chosen = *card;
-  co_return co_await server_.queues.forToken(chosen.token_label).run<SignatureResult>(
-      std::function<SignatureResult()>([this, chosen, question, request] {
+  // GCC 12 destroys a coroutine parameter twice when it is captured by a lambda inside a
+  // co_await expression: the job is a named local first.
+  auto shared_request = std::make_shared<const SignatureRequest>(std::move(request));
+  std::function<SignatureResult()> job([this, chosen, question, shared_request] {
+        const SignatureRequest& request = *shared_request;
         SignatureResult result;
         useSignatureKey(chosen, question, [&](pkcs11::Session& session, const CardKey& key, const Secret* pin) {
           const std::string key_algorithm = key.certificate.keyAlgorithm();
@@ -109,7 +112,8 @@ boost::asio::awaitable<SignatureResult> AgentSession::signWithSignatureKey(Signa
           result.certificate_der = key.certificate.der();
         });
         return result;
-      }));
+      });
+  co_return co_await server_.queues.forToken(chosen.token_label).run<SignatureResult>(std::move(job));
 }
 
 boost::asio::awaitable<PatientCard> AgentSession::readPatientCard() {
@@ -134,15 +138,15 @@ boost::asio::awaitable<std::vector<std::uint8_t>> AgentSession::withPatientSigna
                                   chosen.holder->ssin, holderName(chosen), std::nullopt},
                        "eID (patient's PIN)"};
   auto shared = std::make_shared<decltype(work)>(std::move(work));
-  co_return co_await server_.queues.forToken(chosen.token_label).run<std::vector<std::uint8_t>>(
-      std::function<std::vector<std::uint8_t>()>([this, chosen, question, shared] {
+  std::function<std::vector<std::uint8_t>()> job([this, chosen, question, shared] {
         std::vector<std::uint8_t> out;
         useSignatureKey(chosen, question, [&](pkcs11::Session& session, const CardKey& key, const Secret* pin) {
           tokens::Pkcs11Signer signer(session, key.handle, key.certificate, pin);
           out = (*shared)(signer);
         });
         return out;
-      }));
+      });
+  co_return co_await server_.queues.forToken(chosen.token_label).run<std::vector<std::uint8_t>>(std::move(job));
 }
 
 }  // namespace ehagent::agent

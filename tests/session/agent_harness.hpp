@@ -1,0 +1,75 @@
+#pragma once
+// A real `ehagent serve` over a private specimen copy, behind the fault module, with the scripted
+// pinentry, and a plain HTTP/1.1 client over loopback TCP or the Unix socket. One per fixture.
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/p11fault/fault_control.hpp"
+#include "tests/support/support.hpp"
+
+namespace ehagent::sessiontest {
+
+namespace fs = std::filesystem;
+
+struct HttpResult {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  [[nodiscard]] nlohmann::json json() const { return nlohmann::json::parse(body, nullptr, false); }
+};
+
+struct AgentSettings {
+  std::size_t queue_depth = 8;
+  std::string pin_script;  // one action per line, see tests/pinentry/README.md
+};
+
+class AgentHarness {
+ public:
+  AgentHarness();
+  ~AgentHarness();  // SIGTERM, then SIGKILL after a grace period
+
+  p11fault::FaultControl& fault() { return fault_; }
+  void setPinScript(const std::string& script);
+  void start(const AgentSettings& settings = {});
+
+  HttpResult request(const std::string& method, const std::string& target, const std::string& body = {},
+                     bool unix_socket = false, bool with_key = true) const;
+  // Opens GET /v1/events and reads it until `needle` appears or the deadline passes; returns what
+  // was read. `action` runs once the stream is open.
+  std::string readEventsUntil(const std::string& needle, const std::function<void()>& action,
+                              std::chrono::seconds deadline = std::chrono::seconds(20)) const;
+
+  // Polls GET /v1/status until `predicate` holds (generous deadline); false on timeout.
+  bool waitForStatus(const std::function<bool(const nlohmann::json&)>& predicate,
+                     std::chrono::seconds deadline = std::chrono::seconds(30)) const;
+
+  [[nodiscard]] std::string stderrLog() const;
+  [[nodiscard]] std::string transcript() const;
+  [[nodiscard]] const fs::path& dir() const { return temp_.path(); }
+  [[nodiscard]] const std::string& key() const { return key_; }
+
+ private:
+  int connect(bool unix_socket) const;
+
+  testsupport::SpecimenCopy specimen_;
+  testsupport::TempDir temp_{"ehagent-session"};
+  p11fault::FaultControl fault_;
+  std::string key_;
+  pid_t pid_ = -1;
+  unsigned short port_ = 0;
+  fs::path socket_;
+};
+
+// The stored specimen: the practitioner cards' labels.
+inline constexpr const char* kAliceEid = "Alice SPECIMEN";
+inline constexpr const char* kAliceEhealth = "eHealth Alice SPECIMEN";
+
+}  // namespace ehagent::sessiontest

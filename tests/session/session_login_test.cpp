@@ -1,0 +1,103 @@
+// POST /v1/session against the real agent: the right PIN, a wrong PIN (one C_Login, never
+// retried), a cancel, a pinpad, and no PIN in any log.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "tests/session/agent_harness.hpp"
+
+namespace ehagent::sessiontest {
+namespace {
+
+class SessionLoginTest : public ::testing::Test {
+ protected:
+  void startIdentified(const std::string& script) {
+    agent_.setPinScript(script);
+    agent_.start();
+    ASSERT_TRUE(agent_.waitForStatus([](const nlohmann::json& s) {
+      return s.contains("practitioner") && s["practitioner"].is_object() &&
+             s["practitioner"].value("ssin", "") == "78031215280";
+    })) << agent_.stderrLog();
+  }
+  AgentHarness agent_;
+};
+
+TEST_F(SessionLoginTest, RightPinLogsInOverTcpAndOutOverTheUnixSocket) {
+  startIdentified("pin 1234\npin 1234\n");
+  const HttpResult login = agent_.request("POST", "/v1/session");
+  ASSERT_EQ(login.status, 200) << login.body;
+  EXPECT_EQ(login.json()["practitioner"]["ssin"], "78031215280");
+  EXPECT_EQ(login.json()["practitioner"]["nihii"], "10012378004");
+  EXPECT_EQ(login.json()["session"]["logged_in"], true);
+  EXPECT_TRUE(agent_.waitForStatus([](const nlohmann::json& s) {
+    return s["session"].is_object() && s["session"].value("logged_in", false);
+  }));
+  const std::string transcript = agent_.transcript();
+  EXPECT_NE(transcript.find("TestEMR asks to log in to eHealth"), std::string::npos) << transcript;
+  EXPECT_NE(transcript.find("Alice SPECIMEN's eID (3 tries left)"), std::string::npos) << transcript;
+  EXPECT_NE(transcript.find("eHealth certificate"), std::string::npos) << transcript;
+
+  const HttpResult logout = agent_.request("DELETE", "/v1/session", {}, true);
+  EXPECT_EQ(logout.status, 204) << logout.body;
+  EXPECT_TRUE(agent_.waitForStatus([](const nlohmann::json& s) { return s["session"].is_null(); }));
+
+  const HttpResult audit = agent_.request("GET", "/v1/audit?operation=login");
+  ASSERT_EQ(audit.status, 200) << audit.body;
+  EXPECT_NE(audit.body.find("\"ok\""), std::string::npos) << audit.body;
+}
+
+TEST_F(SessionLoginTest, WrongPinCostsExactlyOneTryAndIsNotRetried) {
+  startIdentified("pin 9999\npin 1234\npin 1234\n");
+  const unsigned logins_before = agent_.fault().loginCount(kAliceEid);
+  const HttpResult login = agent_.request("POST", "/v1/session");
+  ASSERT_EQ(login.status, 403) << login.body;
+  EXPECT_EQ(login.json()["code"], "pin_incorrect");
+  EXPECT_EQ(login.json()["tries_left"], 2);
+  EXPECT_EQ(agent_.fault().triesLeft(kAliceEid), 2u);
+  EXPECT_EQ(agent_.fault().loginCount(kAliceEid), logins_before + 1);
+  EXPECT_EQ(agent_.fault().loginCount(kAliceEhealth), 0u);  // the login stopped at the eID
+
+  // The next login asks again and shows the lower count.
+  const HttpResult again = agent_.request("POST", "/v1/session");
+  EXPECT_EQ(again.status, 200) << again.body;
+  const std::string transcript = agent_.transcript();
+  EXPECT_NE(transcript.find("(2 tries left)"), std::string::npos) << transcript;
+}
+
+TEST_F(SessionLoginTest, CancelGivesPinCancelledWithoutALogin) {
+  startIdentified("cancel\n");
+  const HttpResult login = agent_.request("POST", "/v1/session");
+  ASSERT_EQ(login.status, 403) << login.body;
+  EXPECT_EQ(login.json()["code"], "pin_cancelled");
+  EXPECT_EQ(agent_.fault().loginCount(kAliceEid), 0u);
+  const HttpResult audit = agent_.request("GET", "/v1/audit?operation=login");
+  EXPECT_NE(audit.body.find("pin_cancelled"), std::string::npos) << audit.body;
+}
+
+TEST_F(SessionLoginTest, PinpadLoginAsksNothingThroughPinentry) {
+  agent_.fault().setPinpad("1234");
+  startIdentified("");
+  const HttpResult login = agent_.request("POST", "/v1/session");
+  ASSERT_EQ(login.status, 200) << login.body;
+  EXPECT_EQ(agent_.transcript().find("GETPIN"), std::string::npos) << agent_.transcript();
+  EXPECT_EQ(agent_.fault().loginCount(kAliceEid), 1u);
+}
+
+TEST_F(SessionLoginTest, NoPinReachesTheLogOrTheTranscript) {
+  startIdentified("pin 1234\npin 1234\npin 9999\npin 1234\n");
+  EXPECT_EQ(agent_.request("POST", "/v1/session").status, 200);
+  EXPECT_EQ(agent_.request("DELETE", "/v1/session").status, 204);
+  EXPECT_EQ(agent_.request("POST", "/v1/session").status, 403);  // 9999
+  EXPECT_EQ(agent_.request("POST", "/v1/sign", R"({"data":"aGVsbG8="})").status, 200);
+  const std::string log = agent_.stderrLog();
+  ASSERT_FALSE(log.empty());
+  const std::regex pin_context(R"((pin|PIN|Pin)[^\n]{0,60}(1234|9999))");
+  EXPECT_FALSE(std::regex_search(log, pin_context)) << log;
+  const std::string transcript = agent_.transcript();
+  ASSERT_NE(transcript.find("GETPIN"), std::string::npos);
+  EXPECT_EQ(transcript.find("1234"), std::string::npos) << transcript;
+  EXPECT_EQ(transcript.find("9999"), std::string::npos) << transcript;
+}
+
+}  // namespace
+}  // namespace ehagent::sessiontest

@@ -1,0 +1,88 @@
+// POST /v1/sign with the eID Signature key: verified by the openssl CLI against the Signature
+// certificate the agent returns and, independently, the one on the specimen; the PIN is asked for
+// every signature.
+#include <gtest/gtest.h>
+
+#include <openssl/evp.h>
+
+#include "tests/session/agent_harness.hpp"
+
+namespace ehagent::sessiontest {
+namespace {
+
+std::string decode64(const std::string& text) {
+  std::string out(text.size(), '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+  if (n < 0) return {};
+  std::size_t length = static_cast<std::size_t>(n);
+  if (text.size() >= 1 && text[text.size() - 1] == '=') --length;
+  if (text.size() >= 2 && text[text.size() - 2] == '=') --length;
+  out.resize(length);
+  return out;
+}
+
+std::size_t count(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+class SessionSignTest : public ::testing::Test {
+ protected:
+  bool opensslVerifies(const nlohmann::json& answer, const std::string& data, const std::string& tag) {
+    const auto dir = agent_.dir();
+    testsupport::writeFile(dir / (tag + ".data"), data);
+    testsupport::writeFile(dir / (tag + ".sig"), decode64(answer.value("signature", "")));
+    testsupport::writeFile(dir / (tag + ".crt"), answer.value("certificate", ""));
+    const auto pub = testsupport::runCommand({"openssl", "x509", "-in", (dir / (tag + ".crt")).string(), "-pubkey", "-noout"});
+    testsupport::writeFile(dir / (tag + ".pub"), pub.out);
+    const auto verified = testsupport::runCommand({"openssl", "dgst", "-sha256", "-verify", (dir / (tag + ".pub")).string(),
+                                                   "-signature", (dir / (tag + ".sig")).string(),
+                                                   (dir / (tag + ".data")).string()});
+    return verified.exitCode == 0 && verified.out.find("Verified OK") != std::string::npos;
+  }
+  AgentHarness agent_;
+};
+
+TEST_F(SessionSignTest, SignatureVerifiesWithOpensslAndThePinIsAskedEachTime) {
+  agent_.start({8, "pin 1234\npin 1234\n"});
+  ASSERT_TRUE(agent_.waitForStatus([](const nlohmann::json& s) { return s["practitioner"].is_object(); }))
+      << agent_.stderrLog();
+  const std::string data = "consent form v3, signed by the GP";
+  const HttpResult first = agent_.request("POST", "/v1/sign", R"({"data":"Y29uc2VudCBmb3JtIHYzLCBzaWduZWQgYnkgdGhlIEdQ"})");
+  ASSERT_EQ(first.status, 200) << first.body << agent_.stderrLog();
+  EXPECT_EQ(first.json()["algorithm"], "sha256WithRSAEncryption");
+  EXPECT_TRUE(opensslVerifies(first.json(), data, "first"));
+  // The certificate is the card's Signature certificate, not the Authentication one.
+  const std::string specimen_cert = testsupport::readFile(testsupport::SpecimenCopy::pki("alice-signature.pem"));
+  auto trim = [](std::string t) { while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.pop_back(); return t; };
+  EXPECT_EQ(trim(first.json()["certificate"].get<std::string>()), trim(specimen_cert));
+
+  const HttpResult second = agent_.request("POST", "/v1/sign", R"({"data":"Y29uc2VudCBmb3JtIHYzLCBzaWduZWQgYnkgdGhlIEdQ"})");
+  ASSERT_EQ(second.status, 200) << second.body;
+  EXPECT_TRUE(opensslVerifies(second.json(), data, "second"));
+  const std::string transcript = agent_.transcript();
+  EXPECT_EQ(count(transcript, "GETPIN"), 2u) << transcript;
+  // The prompt names the client and the SHA-256 of the data.
+  EXPECT_NE(transcript.find("TestEMR asks to sign data with SHA-256"), std::string::npos) << transcript;
+
+  const HttpResult tampered = agent_.request("POST", "/v1/sign", R"({"data":"not base64!"})");
+  EXPECT_EQ(tampered.status, 400);
+  EXPECT_EQ(tampered.json()["code"], "invalid_input");
+  const HttpResult audit = agent_.request("GET", "/v1/audit?operation=sign");
+  EXPECT_GE(count(audit.body, "\"ok\""), 2u) << audit.body;
+}
+
+TEST_F(SessionSignTest, WrongPinForASignatureIsReportedWithTheTriesLeft) {
+  agent_.start({8, "pin 0000\n"});
+  ASSERT_TRUE(agent_.waitForStatus([](const nlohmann::json& s) { return s["practitioner"].is_object(); }));
+  const HttpResult answer = agent_.request("POST", "/v1/sign", R"({"data":"AQID"})");
+  EXPECT_EQ(answer.status, 403) << answer.body;
+  EXPECT_EQ(answer.json()["code"], "pin_incorrect");
+  EXPECT_EQ(answer.json()["tries_left"], 2);
+  EXPECT_EQ(agent_.fault().loginCount(kAliceEid), 1u);
+}
+
+}  // namespace
+}  // namespace ehagent::sessiontest
