@@ -38,6 +38,10 @@ Problem headersTooLarge(std::size_t limit_bytes) {
 Problem notFound(std::string target) {
   return make(404, "not_found", "Not found", "no route for " + target);
 }
+Problem unknownHub(const std::string& name) {
+  return make(404, "unknown_hub", "Unknown hub",
+              "no hub named '" + name + "' is configured: add a [hubs." + name + "] section to agent.toml");
+}
 Problem methodNotAllowed(std::string method, std::string allowed) {
   Problem p = make(405, "method_not_allowed", "Method not allowed",
                    method + " is not allowed here; allowed: " + allowed);

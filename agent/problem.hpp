@@ -39,6 +39,7 @@ Problem misdirected(std::string host);
 Problem payloadTooLarge(std::size_t limit_bytes);
 Problem headersTooLarge(std::size_t limit_bytes);
 Problem notFound(std::string target);
+Problem unknownHub(const std::string& name);
 Problem methodNotAllowed(std::string method, std::string allowed);
 Problem busy(std::string detail);
 Problem noCard(std::string detail);

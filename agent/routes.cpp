@@ -1,5 +1,8 @@
 #include "agent/routes.hpp"
 
+#include "agent/routes_hubs.hpp"
+#include "agent/routes_tokens.hpp"
+
 namespace ehagent::agent {
 
 Router makeRouter() {
@@ -10,6 +13,8 @@ Router makeRouter() {
   addEventRoutes(router);
   addAuditRoutes(router);
   addSignRoutes(router);
+  addTokenRoutes(router);
+  addHubRoutes(router);
   return router;
 }
 

@@ -3,6 +3,7 @@
 // it with the patient and the SHA-256 of the signed Body, then return the envelope (mode=sign) or
 // send it from a worker thread, so the I/O threads never wait on a hub, and return the answer.
 #include "agent/routes_hubs.hpp"
+#include "agent/session.hpp"
 
 // GCC 12 reports asio's coroutine frame allocator (its own operator new/delete pair) as a mismatch
 // in coroutines with try/catch around co_await; the pair is asio's and matches.
@@ -155,8 +156,9 @@ std::string patientQuery(const RequestContext& ctx) {
   return it->second;
 }
 
-Handler consentRoute(HubSession& session, bool revoke) {
-  return [&session, revoke](const Request& request, RequestContext& ctx) -> asio::awaitable<Response> {
+Handler consentRoute(HubSessionOf sessionOf, bool revoke) {
+  return [sessionOf, revoke](const Request& request, RequestContext& ctx) -> asio::awaitable<Response> {
+    HubSession& session = sessionOf(ctx);
     HubJob job{revoke ? Operation::RevokePatientConsent : Operation::PutPatientConsent,
                revoke ? "hub.consent.revoke" : "hub.consent.put", revoke ? ctx.path_params["ssin"] : "", {}};
     job.build = [&](const RequestHeader& header, std::string& patient) -> asio::awaitable<std::string> {
@@ -173,8 +175,9 @@ Handler consentRoute(HubSession& session, bool revoke) {
   };
 }
 
-Handler linkRoute(HubSession& session, bool revoke) {
-  return [&session, revoke](const Request& request, RequestContext& ctx) -> asio::awaitable<Response> {
+Handler linkRoute(HubSessionOf sessionOf, bool revoke) {
+  return [sessionOf, revoke](const Request& request, RequestContext& ctx) -> asio::awaitable<Response> {
+    HubSession& session = sessionOf(ctx);
     HubJob job{revoke ? Operation::RevokeTherapeuticLink : Operation::PutTherapeuticLink,
                revoke ? "hub.link.revoke" : "hub.link.put", revoke ? ctx.path_params["ssin"] : "", {}};
     job.build = [&](const RequestHeader& header, std::string& patient) -> asio::awaitable<std::string> {
@@ -197,8 +200,9 @@ Handler linkRoute(HubSession& session, bool revoke) {
   };
 }
 
-Handler putTransactionRoute(HubSession& session) {
-  return [&session](const Request& request, RequestContext& ctx) -> asio::awaitable<Response> {
+Handler putTransactionRoute(HubSessionOf sessionOf) {
+  return [sessionOf](const Request& request, RequestContext& ctx) -> asio::awaitable<Response> {
+    HubSession& session = sessionOf(ctx);
     HubJob job{Operation::PutTransaction, "hub.transaction.put", "", {}};
     job.build = [&](const RequestHeader& header, std::string& patient) -> asio::awaitable<std::string> {
       const auto sumehr = tokens::hub::validateSumehr(request.body(), header.author.practitioner);
@@ -209,8 +213,9 @@ Handler putTransactionRoute(HubSession& session) {
   };
 }
 
-Handler queryRoute(HubSession& session, bool auditTrail) {
-  return [&session, auditTrail](const Request& request, RequestContext& ctx) -> asio::awaitable<Response> {
+Handler queryRoute(HubSessionOf sessionOf, bool auditTrail) {
+  return [sessionOf, auditTrail](const Request& request, RequestContext& ctx) -> asio::awaitable<Response> {
+    HubSession& session = sessionOf(ctx);
     HubJob job{auditTrail ? Operation::GetPatientAuditTrail : Operation::GetTransactionList,
                auditTrail ? "hub.audittrail.get" : "hub.transactions.list", "", {}};
     job.build = [&](const RequestHeader& header, std::string& patient) -> asio::awaitable<std::string> {
@@ -225,7 +230,7 @@ Handler queryRoute(HubSession& session, bool auditTrail) {
 
 }  // namespace
 
-void addHubRoutes(Router& router, HubSession& session) {
+void addHubRoutes(Router& router, const HubSessionOf& session) {
   router.add({http::verb::post, "/v1/hubs/{hub}/consents", true, "Register the patient's consent at a hub",
               consentRoute(session, false)});
   router.add({http::verb::delete_, "/v1/hubs/{hub}/consents/{ssin}", true, "Revoke the patient's consent",
@@ -240,6 +245,17 @@ void addHubRoutes(Router& router, HubSession& session) {
               queryRoute(session, false)});
   router.add({http::verb::get, "/v1/hubs/{hub}/audit-trail", true, "Who consulted the patient's record",
               queryRoute(session, true)});
+}
+
+void addHubRoutes(Router& router, HubSession& session) {
+  addHubRoutes(router, [&session](RequestContext&) -> HubSession& { return session; });
+}
+
+void addHubRoutes(Router& router) {
+  addHubRoutes(router, [](RequestContext& ctx) -> HubSession& {
+    if (ctx.server.session == nullptr) throw ProblemError(problems::noCard("the agent watches no card reader"));
+    return *ctx.server.session;
+  });
 }
 
 }  // namespace ehagent::agent

@@ -42,8 +42,13 @@ class HubSession {
       std::function<std::vector<std::uint8_t>(tokens::Signer&)> work) = 0;
 };
 
-// Adds the hub routes; `session` must outlive the router.
+// Which session a hub request runs in: the agent's own (from the request context), or a fixed one.
+using HubSessionOf = std::function<HubSession&(RequestContext&)>;
+void addHubRoutes(Router& router, const HubSessionOf& session);
+// Adds the hub routes over a fixed session, which must outlive the router (tests).
 void addHubRoutes(Router& router, HubSession& session);
+// Adds the hub routes over the agent's session (ServerContext::session); no_card without one.
+void addHubRoutes(Router& router);
 
 // [hubs.<name>]: endpoint (https URL), hub_id, ca_file (TLS trust; empty: system store),
 // timeout_seconds, allow_plain_loopback (tests only). Throws ProblemError(not_found) for an

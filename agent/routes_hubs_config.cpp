@@ -58,7 +58,7 @@ tokens::hub::HubEndpoint parseSection(const std::string& name, const nlohmann::j
 tokens::hub::HubEndpoint hubEndpoint(const Config& config, const std::string& name) {
   const auto it = config.sections.find("hubs");
   if (it == config.sections.end() || !it->second.is_object() || !it->second.contains(name)) {
-    throw ProblemError(problems::notFound("no hub named '" + name + "' is configured ([hubs." + name + "])"));
+    throw ProblemError(problems::unknownHub(name));
   }
   return parseSection(name, it->second.at(name));
 }

@@ -129,7 +129,10 @@ TEST_F(ServeTest, EveryAnsweredRouteIsInTheServedOpenApi) {
       target.replace(open, target.find('}', open) - open + 1, "x");
     }
     const HttpReply r = httpCall(agent->port(), {method, target, "{}", json_auth()});
-    EXPECT_NE(r.status, 404) << method << " " << target << " is not answered";
+    // A 404 from the route itself (an unknown hub, say) carries its own code; only the router's
+    // not_found means nothing answers the path.
+    EXPECT_FALSE(r.status == 404 && r.json().value("code", "") == "not_found")
+        << method << " " << target << " is not answered";
     std::transform(method.begin(), method.end(), method.begin(), ::tolower);
     EXPECT_TRUE(doc["paths"].contains(route.pattern) && doc["paths"][route.pattern].contains(method))
         << method << " " << route.pattern << " is answered but missing from /openapi.json";
