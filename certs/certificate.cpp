@@ -148,6 +148,28 @@ std::vector<std::string> Certificate::subjectAttribute(std::string_view name) co
   return values;
 }
 
+namespace {
+template <typename T, int (*Encode)(const T*, unsigned char**)>
+Bytes encode(const T* value, const char* what) {
+  unsigned char* out = nullptr;
+  const int len = Encode(value, &out);
+  if (len <= 0) throw Error("certificate_invalid", std::string("cannot encode the ") + what);
+  Bytes bytes(out, out + len);
+  OPENSSL_free(out);
+  return bytes;
+}
+}  // namespace
+
+Bytes Certificate::subjectDer() const {
+  return encode<X509_NAME, i2d_X509_NAME>(X509_get_subject_name(cert_.get()), "subject");
+}
+Bytes Certificate::issuerDer() const {
+  return encode<X509_NAME, i2d_X509_NAME>(X509_get_issuer_name(cert_.get()), "issuer");
+}
+Bytes Certificate::serialDer() const {
+  return encode<ASN1_INTEGER, i2d_ASN1_INTEGER>(X509_get0_serialNumber(cert_.get()), "serial number");
+}
+
 std::string Certificate::serialHex() const {
   detail::BignumPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert_.get()), nullptr));
   char* hex = bn ? BN_bn2hex(bn.get()) : nullptr;

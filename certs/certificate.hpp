@@ -47,6 +47,11 @@ class Certificate {
   [[nodiscard]] std::string issuer() const;
   // Every value of one subject attribute, by short or long name ("serialNumber", "GN", "OU").
   [[nodiscard]] std::vector<std::string> subjectAttribute(std::string_view name) const;
+  // DER of the subject and issuer Names and of the serial INTEGER (CKA_SUBJECT, CKA_ISSUER,
+  // CKA_SERIAL_NUMBER; SoftHSM refuses a certificate object without CKA_SUBJECT).
+  [[nodiscard]] Bytes subjectDer() const;
+  [[nodiscard]] Bytes issuerDer() const;
+  [[nodiscard]] Bytes serialDer() const;
   [[nodiscard]] std::string serialHex() const;      // upper-case hex, no separators
   [[nodiscard]] std::string serialDecimal() const;  // eHealth names .p12 aliases by it
 

@@ -101,12 +101,14 @@ void writeObjects(pkcs11::Session& session, const certs::Pkcs12& p12) {
     }
     created.push_back(pair.privateKey);
     created.push_back(pair.publicKey);
-    created.push_back(pkcs11::importCertificate(session, cert.der(), attrs.label, id));
+    created.push_back(pkcs11::importCertificate(session, cert.der(), attrs.label, id, cert.subjectDer(),
+                                                cert.issuerDer(), cert.serialDer()));
     for (const auto& ca : p12.chain()) {
       const Bytes caId = ca.publicKeySha1();
       if (!session.find(pkcs11::ObjectClass::Certificate, std::nullopt, caId).empty()) continue;
       const auto cn = ca.subjectAttribute("CN");
-      created.push_back(pkcs11::importCertificate(session, ca.der(), cn.empty() ? "CA" : cn.front(), caId));
+      created.push_back(pkcs11::importCertificate(session, ca.der(), cn.empty() ? "CA" : cn.front(), caId,
+                                                  ca.subjectDer(), ca.issuerDer(), ca.serialDer()));
     }
   } catch (...) {
     for (auto it = created.rbegin(); it != created.rend(); ++it) {

@@ -128,6 +128,16 @@ TEST_F(CertificateTest, ExposesThePublicKeyAndItsSha1) {
   EXPECT_NE(ski.find(hex), std::string::npos) << ski;
 }
 
+TEST_F(CertificateTest, EncodesSubjectIssuerAndSerialAsDer) {
+  const auto cert = Certificate::loadFile(pki_.aliceEhealth);
+  const auto serial = cert.serialDer();
+  EXPECT_EQ(toHex(serial), "02021001");  // INTEGER 0x1001
+  // The leaf's issuer field is the CA's subject, byte for byte.
+  EXPECT_EQ(cert.issuerDer(), Certificate::loadFile(pki_.ehealthCa).subjectDer());
+  EXPECT_NE(cert.subjectDer(), cert.issuerDer());
+  EXPECT_EQ(cert.subjectDer().front(), 0x30);
+}
+
 TEST_F(CertificateTest, ReadsOcspAndCrlUrls) {
   const auto cert = Certificate::loadFile(pki_.aliceEhealth);
   EXPECT_EQ(cert.ocspUrls(), std::vector<std::string>{"http://127.0.0.1:9/ocsp"});
