@@ -56,6 +56,12 @@ json describeToken(const std::shared_ptr<pkcs11::Module>& module, pkcs11::SlotId
                {"final_try", info.pin.finalTry},
                {"locked", info.pin.locked},
                {"protected_authentication_path", info.protectedAuthenticationPath}}}};
+  // A blank token (SoftHSM's free slot, a card not yet personalised) refuses sessions with
+  // CKR_TOKEN_NOT_RECOGNIZED; it is listed, not reported as a failure.
+  if (!info.tokenInitialized) {
+    token["kind"] = "uninitialized";
+    return token;
+  }
   pkcs11::Session session(module, slot);  // read-only, never logged in
   const auto profile = pkcs11::readTokenProfile(session);
   token["kind"] = std::string(pkcs11::toString(profile.kind));
@@ -112,6 +118,7 @@ json describeModule(const std::string& path) {
 
 void printToken(const json& token, std::ostream& out) {
   out << "    token \"" << token["label"].get<std::string>() << "\" (" << token["kind"].get<std::string>() << ")\n";
+  if (token["kind"] == "uninitialized") return;
   if (token.contains("holder")) {
     const auto& h = token["holder"];
     out << "      holder: " << h["name"].get<std::string>() << ", SSIN " << h["ssin"].get<std::string>() << ", card "

@@ -18,10 +18,11 @@ int main(int argc, char** argv) {
   CommonOptions common;
   std::string config_file;
   std::string state_dir;
-  const auto addCommon = [&](CLI::App* command) {
-    command->add_option("--config", config_file, "Config file (default $XDG_CONFIG_HOME/ehagent/agent.toml)");
-    command->add_option("--state-dir", state_dir, "State directory (default $XDG_STATE_HOME/ehagent)");
-  };
+  // Global options, accepted before or after the subcommand (fallthrough is inherited by the
+  // subcommands created below): `ehagent --config F serve` and `ehagent serve --config F`.
+  app.fallthrough();
+  app.add_option("--config", config_file, "Config file (default $XDG_CONFIG_HOME/ehagent/agent.toml)");
+  app.add_option("--state-dir", state_dir, "State directory (default $XDG_STATE_HOME/ehagent)");
   const auto common_options = [&] {
     if (!config_file.empty()) common.config_file = config_file;
     if (!state_dir.empty()) common.state_dir = state_dir;
@@ -29,7 +30,6 @@ int main(int argc, char** argv) {
   };
 
   auto* serve = app.add_subcommand("serve", "Run the agent");
-  addCommon(serve);
   ServeOptions serve_options;
   std::string listen;
   std::string socket;
@@ -39,7 +39,6 @@ int main(int argc, char** argv) {
   serve->add_flag("--check-config", serve_options.check_config, "Validate the config and exit");
 
   auto* cards = app.add_subcommand("cards", "List readers, tokens and eID holders");
-  addCommon(cards);
   std::vector<std::string> modules;
   bool cards_json = false;
   cards->add_option("--module", modules, "PKCS#11 module (repeatable; default: the config's)");
@@ -55,7 +54,6 @@ int main(int argc, char** argv) {
   clients_list->add_flag("--json", clients_json, "JSON output");
   auto* clients_remove = clients->add_subcommand("remove", "Revoke a client's key");
   clients_remove->add_option("name", client_name, "Client name")->required();
-  for (auto* c : {clients_add, clients_list, clients_remove}) addCommon(c);
 
   auto* audit = app.add_subcommand("audit", "Read and check the audit log");
   audit->require_subcommand(1);
@@ -69,7 +67,6 @@ int main(int argc, char** argv) {
   audit_list->add_option("--patient", patient, "Patient SSIN");
   audit_list->add_flag("--json", audit_json, "JSON output");
   auto* audit_verify = audit->add_subcommand("verify", "Check the hash chain");
-  for (auto* c : {audit_list, audit_verify}) addCommon(c);
 
   app.add_subcommand("version", "Print the version");
 
