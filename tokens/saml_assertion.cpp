@@ -78,13 +78,19 @@ SamlToken verifySamlAssertion(const std::string& assertion_xml, const SamlCheck&
   if (!root.is(kSaml1Ns, "Assertion")) throw Error("sts_bad_response", "the token is not a SAML 1.1 Assertion");
 
   // Nothing is read before the signature holds.
-  xmldsig::VerifyOptions options;
-  options.trusted = check.sts_trust;
-  if (options.trusted.empty()) throw Error("sts_bad_signature", "no STS trust is configured");
-  try {
-    xmldsig::verifyEnveloped(doc, root, options);
-  } catch (const Error& e) {
-    throw Error("sts_bad_signature", std::string("the STS signature on the assertion does not hold: ") + e.what());
+  if (check.sts_trust.empty()) throw Error("sts_bad_signature", "no STS trust is configured");
+  certs::Certificate signer = [&] {
+    try {
+      return xmldsig::verifyEnveloped(doc, root, {}).certificate;
+    } catch (const Error& e) {
+      throw Error("sts_bad_signature", std::string("the STS signature on the assertion does not hold: ") + e.what());
+    }
+  }();
+  // The STS is pinned: a CA would make every certificate it issues (TLS servers, other services)
+  // able to mint assertions.
+  if (std::find(check.sts_trust.begin(), check.sts_trust.end(), signer) == check.sts_trust.end()) {
+    throw Error("sts_bad_signature", "the assertion is signed by " + signer.subject() +
+                                         ", which is not a configured STS signing certificate");
   }
 
   SamlToken token;

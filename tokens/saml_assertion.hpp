@@ -25,7 +25,7 @@ struct SamlToken {
 };
 
 struct SamlCheck {
-  std::vector<certs::Certificate> sts_trust;  // STS signing certificates or their CAs
+  std::vector<certs::Certificate> sts_trust;  // the STS signing certificates themselves (pinned; a CA is not enough)
   std::string expected_ssin;                  // the practitioner the token must be about
   const certs::Certificate* holder = nullptr;  // the eHealth certificate it must be bound to
   std::chrono::system_clock::time_point now;

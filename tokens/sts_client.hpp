@@ -18,7 +18,7 @@ namespace ehagent::tokens {
 struct StsConfig {
   std::string endpoint = "https://services-acpt.ehealth.fgov.be/IAM/SecurityTokenService/v1";
   std::chrono::seconds token_lifetime{std::chrono::hours(24)};
-  std::vector<certs::Certificate> sts_trust;  // the STS signing certificate(s) or their CA
+  std::vector<certs::Certificate> sts_trust;  // the STS signing certificate(s), pinned
   HttpClientOptions http;                     // service is forced to "sts"
   int max_challenges = 1;                     // an STS that keeps challenging is refused
 };

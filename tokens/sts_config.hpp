@@ -5,7 +5,7 @@
 //   [sts]
 //   endpoint = "https://services-acpt.ehealth.fgov.be/IAM/SecurityTokenService/v1"
 //   token_lifetime_seconds = 86400
-//   trust = ["/etc/ehagent/sts-signing.pem"]   # STS signing certificate(s) or their CA
+//   trust = ["/etc/ehagent/sts-signing.pem"]   # the STS signing certificate(s) themselves
 //   ca_file = "/etc/ssl/certs/ca-certificates.crt"   # TLS; default: the system store
 //   ca_dir = ""
 //   connect_timeout_ms = 5000
@@ -32,6 +32,10 @@ struct StsSettings {
   bool persist_tokens = false;
 };
 
+// `trust` pins: an assertion is believed only when its signing certificate is one of these
+// certificates. A CA listed there is not an STS, and neither is any certificate it issues, since
+// one CA also issues TLS and other services' certificates (several entries allow an STS key roll-over).
+//
 // Throws tokens::Error("invalid_input") naming the key that is wrong. A missing section (null)
 // gives the defaults, except that `trust` is required: without it no assertion can be accepted.
 StsSettings stsSettingsFromJson(const nlohmann::json& section);
