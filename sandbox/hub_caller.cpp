@@ -3,6 +3,7 @@
 #include "tokens/encoding.hpp"
 #include "tokens/error.hpp"
 #include "tokens/hub_read.hpp"
+#include "tokens/sts_profiles.hpp"
 #include "tokens/wssecurity.hpp"
 #include "tokens/xmldsig.hpp"
 
@@ -14,18 +15,25 @@ using tokens::Error;
 using tokens::xml::Element;
 
 constexpr std::string_view saml = tokens::xmldsig::kSaml1Ns;
+constexpr std::string_view kSsinAttribute = "urn:be:fgov:person:ssin";
 
 Element need(const std::optional<Element>& e, const char* what) {
   if (!e) throw Error("invalid_input", std::string("the request has no ") + what);
   return *e;
 }
 
-std::string attributeValue(const Element& statement, std::string_view nameContains) {
+// Names are compared whole: many designators share a prefix ("...:person:ssin:ehealth:1.0:doctor:boolean").
+template <typename Match>
+std::string attributeValue(const Element& statement, Match matches) {
   for (const auto& a : statement.childrenNamed(saml, "Attribute")) {
-    const auto name = a.attribute("AttributeName").value_or("");
-    if (name.find(nameContains) != std::string::npos) return read::text(a, "AttributeValue");
+    if (matches(a.attribute("AttributeName").value_or(""))) return read::text(a, "AttributeValue");
   }
   return {};
+}
+
+bool isNihiiAttribute(const std::string& name) {
+  const tokens::StsProfile* owner = tokens::StsProfiles::builtin().ownerOf(name);
+  return owner != nullptr && owner->nihii_attribute == name;
 }
 
 }  // namespace
@@ -57,8 +65,8 @@ VerifiedCall verifyHubCall(std::string_view envelope, const std::vector<certs::C
 
   const auto statement = need(assertion.child(saml, "AttributeStatement"), "AttributeStatement");
   HubParty caller;
-  caller.ssin = attributeValue(statement, "urn:be:fgov:person:ssin");
-  caller.nihii = attributeValue(statement, "nihii11");
+  caller.ssin = attributeValue(statement, [](const std::string& name) { return name == kSsinAttribute; });
+  caller.nihii = attributeValue(statement, isNihiiAttribute);
 
   // 2. The message: signed over Body and Timestamp by the confirmed key, Timestamp current.
   tokens::wss::VerifyEnvelopeOptions messageCheck;
