@@ -4,6 +4,7 @@
 #include "tokens/error.hpp"
 #include "tokens/hub_read.hpp"
 #include "tokens/sts_profiles.hpp"
+#include "tokens/sts_protocol.hpp"
 #include "tokens/wssecurity.hpp"
 #include "tokens/xmldsig.hpp"
 
@@ -20,6 +21,12 @@ constexpr std::string_view kSsinAttribute = "urn:be:fgov:person:ssin";
 Element need(const std::optional<Element>& e, const char* what) {
   if (!e) throw Error("invalid_input", std::string("the request has no ") + what);
   return *e;
+}
+
+std::string_view trimmed(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
 }
 
 // Names are compared whole: many designators share a prefix ("...:person:ssin:ehealth:1.0:doctor:boolean").
@@ -59,6 +66,11 @@ VerifiedCall verifyHubCall(std::string_view envelope, const std::vector<certs::C
   const auto authn = need(assertion.child(saml, "AuthenticationStatement"), "AuthenticationStatement");
   const auto subject = need(authn.child(saml, "Subject"), "assertion Subject");
   const auto confirmation = need(subject.child(saml, "SubjectConfirmation"), "SubjectConfirmation");
+  // Only holder-of-key ties the assertion to the key that signs the message; a bearer or
+  // sender-vouches assertion would let whoever copied it act as its subject.
+  const auto method = need(confirmation.child(saml, "ConfirmationMethod"), "ConfirmationMethod");
+  if (trimmed(method.text()) != tokens::sts::kHolderOfKey)
+    throw Error("invalid_input", "the assertion must confirm its subject by holder-of-key");
   const auto keyInfo = need(confirmation.child(tokens::xmldsig::kDsigNs, "KeyInfo"), "holder-of-key KeyInfo");
   const auto x509 = need(keyInfo.child(tokens::xmldsig::kDsigNs, "X509Data"), "holder-of-key X509Data");
   const auto holder = certs::Certificate::fromDer(tokens::base64Decode(read::text(x509, "X509Certificate")));
