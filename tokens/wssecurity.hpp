@@ -44,6 +44,9 @@ struct VerifyEnvelopeOptions {
   xml::ParseLimits limits;
   std::optional<Clock::time_point> now;  // default: the system clock
   std::chrono::seconds clock_skew{300};
+  // The longest life a Timestamp may claim, and its oldest Created: the signer chooses Expires,
+  // so without a bound a captured message would replay for as long as it said.
+  std::chrono::seconds max_age{300};
   bool require_bst_signed = true;  // when a BST is present, the signature must cover it
 };
 

@@ -1,3 +1,5 @@
+#include <string>
+
 #include "tokens/error.hpp"
 #include "tokens/wssecurity.hpp"
 
@@ -42,6 +44,10 @@ VerifiedEnvelope verifyEnvelope(std::string_view envelope, const VerifyEnvelopeO
   const auto expires = parseDateTime(exactlyOne(timestamp, xml::kWsuNs, "Expires").text());
   if (created > now + options.clock_skew) throw Error("timestamp_expired", "the Timestamp is in the future");
   if (expires + options.clock_skew <= now) throw Error("timestamp_expired", "the Timestamp has expired");
+  if (expires - created > options.max_age)
+    throw Error("timestamp_expired", "the Timestamp claims a life longer than " + std::to_string(options.max_age.count()) + " s");
+  if (created + options.max_age + options.clock_skew < now)
+    throw Error("timestamp_expired", "the Timestamp was created more than " + std::to_string(options.max_age.count()) + " s ago");
 
   return VerifiedEnvelope{std::move(doc), body, timestamp, bst, std::move(verified)};
 }
