@@ -38,7 +38,7 @@ struct Config {
   int pin_idle_timeout_minutes = 30;
   std::string pinentry = "pinentry";
   std::vector<std::string> modules;
-  bool login_on_insert = true;
+  bool login_on_insert = false;  // true (log in as soon as the eID is in) is not supported yet
   std::filesystem::path state_dir;  // empty: defaultStateDir()
   // Sections owned by other components ([sts], [hubs.<name>], [revocation]), kept as JSON for
   // their owners to validate. A section is accepted only if config_schema.cpp names it.

@@ -10,7 +10,11 @@ TEST(Config, EmptyTextGivesTheDocumentedDefaults) {
   EXPECT_EQ(c.limits.body_bytes, 8u * 1024 * 1024);
   EXPECT_EQ(c.pin_idle_timeout_minutes, 30);
   EXPECT_EQ(c.pinentry, "pinentry");
-  EXPECT_TRUE(c.login_on_insert);
+  EXPECT_FALSE(c.login_on_insert);
+}
+
+TEST(Config, LoginOnInsertIsRefusedUntilSupported) {
+  EXPECT_THROW(parseConfig("login_on_insert = true\n", "agent.toml"), ConfigError);
 }
 
 TEST(Config, ReadsEveryKey) {
