@@ -14,10 +14,14 @@ void addCardRoutes(Router& router) {
               "Every configured module's slots and tokens, as `ehagent cards --json` shows them",
               [](const Request& request, RequestContext& context) -> boost::asio::awaitable<Response> {
 #ifdef EHAGENT_HAVE_DESCRIBE_CARDS
-                const std::vector<std::string> modules = context.server.config.modules;
                 // Reading the modules talks to the cards: it runs on a card queue, not here.
-                nlohmann::json cards = co_await context.server.queues.forToken("describe").run(
-                    std::function<nlohmann::json()>([modules] { return describeCards(modules); }));
+                // The job is a named local and the result is assigned apart: GCC 12 destroys
+                // temporaries inside a co_await expression twice (a double free of the module list).
+                std::function<nlohmann::json()> describe = [modules = context.server.config.modules] {
+                  return describeCards(modules);
+                };
+                nlohmann::json cards;
+                cards = co_await context.server.queues.forToken("describe").run(std::move(describe));
 #else
                 nlohmann::json cards = nlohmann::json::array();
                 (void)context;
