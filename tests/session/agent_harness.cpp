@@ -112,7 +112,7 @@ void AgentHarness::start(const AgentSettings& settings) {
                                      "modules = [\"" + p11fault::FaultControl::modulePath().string() + "\"]\n" +
                                      "pinentry = \"" + std::string(EHAGENT_TEST_PINENTRY) + "\"\n" +
                                      "card_queue_depth = " + std::to_string(settings.queue_depth) + "\n" +
-                                     "log_level = \"debug\"\n");
+                                     "log_level = \"debug\"\n" + settings.extra_config);
 
   std::vector<std::string> env_strings;
   for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);

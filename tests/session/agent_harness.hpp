@@ -29,6 +29,7 @@ struct HttpResult {
 struct AgentSettings {
   std::size_t queue_depth = 8;
   std::string pin_script;  // one action per line, see tests/pinentry/README.md
+  std::string extra_config;  // appended to agent.toml (e.g. [sts] and [hubs.<name>] tables)
 };
 
 class AgentHarness {
