@@ -59,6 +59,11 @@ std::string percentDecode(std::string_view text) {
 }  // namespace
 
 HygieneVerdict checkHygiene(const Request& request, const RequestContext& context) {
+  // RFC 9112 3.2: more than one Host field is a 400. Reading only the first would let a proxy in
+  // front and the agent disagree about which host was asked for.
+  if (request.count(http::field::host) > 1) {
+    return {problemResponse(request, problems::invalidInput("", "the request has more than one Host header"))};
+  }
   const auto host = header(request, http::field::host);
   const std::string host_lower = lower(host.value_or(""));
   const auto& accepted = context.accepted_hosts;
