@@ -78,6 +78,9 @@ std::string readUntil(int fd, Clock::time_point deadline, const std::function<bo
 
 AgentHarness::AgentHarness() : fault_(temp_.path() / "fault.conf") {
   fault_.set("module", testsupport::softhsmModule());
+  // With both eHealth tokens in, the practitioner would be whichever eID comes first in SoftHSM's
+  // slot order, which differs between generated specimens: only Alice's stays in by default.
+  fault_.removeCard("eHealth Bob SPECIMEN");
 }
 
 AgentHarness::~AgentHarness() {

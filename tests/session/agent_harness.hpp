@@ -34,6 +34,7 @@ struct AgentSettings {
 
 class AgentHarness {
  public:
+  // Every specimen card is in except "eHealth Bob SPECIMEN", so that Alice is the practitioner.
   AgentHarness();
   ~AgentHarness();  // SIGTERM, then SIGKILL after a grace period
 
