@@ -107,6 +107,7 @@ std::string certSha256Base64Url(const fs::path& pem) {
 
 void EndToEnd::loginAs(const Person& who, bool otherEidIn) {
   // Without the other practitioner's eHealth token only `who` qualifies, whatever the slot order.
+  agent_.fault().insertCard(who.ehealth);
   for (const Person* other : {&kAlice, &kBob}) {
     if (std::string_view(other->ssin) == who.ssin) continue;
     agent_.fault().removeCard(other->ehealth);
