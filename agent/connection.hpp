@@ -66,6 +66,7 @@ boost::asio::awaitable<void> serveConnection(Stream stream, ConnectionEnv env) {
       co_await http::async_read(stream, buffer, parser, redirect_error(use_awaitable, ec));
     }
     if (ec == http::error::body_limit) {
+      auditOversizedRequest(env.context, parser.get());
       co_await writeAndClose(stream, problemResponse(bare, problems::payloadTooLarge(limits.body_bytes)));
       co_return;
     }

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "agent/http_hygiene.hpp"
+#include "agent/session.hpp"
 
 namespace ehagent::agent {
 namespace {
@@ -157,5 +158,19 @@ std::vector<std::string> tcpAcceptedHosts(unsigned short port) {
 }
 
 std::vector<std::string> unixAcceptedHosts() { return {"localhost"}; }
+
+void auditOversizedRequest(ServerContext& server, const Request& header) {
+  // A body refused before it reached its route (413) is still a refused submission when a known
+  // client sent it; an unauthenticated one is not audited, so that any local process cannot fill
+  // the log.
+  const auto client = server.clients.authenticate(bearerKey(header));
+  if (!client) return;
+  const auto who = server.session != nullptr ? server.session->identified() : std::nullopt;
+  const std::string_view target(header.target().data(), header.target().size());
+  std::string operation(header.method_string());
+  operation += " ";
+  operation += target.substr(0, target.find('?'));
+  server.audit.append(AuditEntry{*client, who ? who->ssin : "", operation, "", "", "refused", "payload_too_large"});
+}
 
 }  // namespace ehagent::agent

@@ -71,6 +71,9 @@ class Router {
   std::vector<Route> routes_;
 };
 
+// Audits a request whose body exceeded the limit, when a registered client sent it.
+void auditOversizedRequest(ServerContext& server, const Request& header);
+
 // The router with every route of the API (routes.cpp lists the route files).
 Router makeRouter();
 

@@ -1,5 +1,6 @@
 #pragma once
-// Private to certs/: RAII owners for OpenSSL objects and the OpenSSL error queue as text.
+// RAII owners for OpenSSL objects and the OpenSSL error queue as text, shared by the folders
+// that use OpenSSL (certs/, tokens/ through tokens/ossl.hpp, sandbox/).
 // Not included by any public header.
 #include <openssl/bio.h>
 #include <openssl/evp.h>

@@ -96,6 +96,11 @@ TEST_F(ServeTest, OversizedBodyIsRefused) {
   const HttpReply r = httpCall(agent->port(), {"POST", "/v1/sign", std::string(4096, 'x'), json_auth()});
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(r.json()["code"], "payload_too_large");
+  // A known client's oversized submission is audited as refused.
+  const nlohmann::json rows = get("/v1/audit", auth()).json();
+  const std::string text = rows.dump();
+  EXPECT_NE(text.find("POST /v1/sign"), std::string::npos) << text;
+  EXPECT_NE(text.find("payload_too_large"), std::string::npos) << text;
 }
 
 TEST_F(ServeTest, MalformedJsonIsInvalidInputWithAPointer) {
