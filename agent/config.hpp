@@ -38,6 +38,10 @@ struct Config {
   int pin_idle_timeout_minutes = 30;
   std::string pinentry = "pinentry";
   std::vector<std::string> modules;
+  // The practitioner's SSIN, for a machine where more than one practitioner's eID and eHealth
+  // token can be present at once (a shared consultation room, the specimen setup): only this
+  // holder is taken as the practitioner. Empty: the first holder with an eHealth token.
+  std::string practitioner_ssin;
   bool login_on_insert = false;  // true (log in as soon as the eID is in) is not supported yet
   std::filesystem::path state_dir;  // empty: defaultStateDir()
   // Sections owned by other components ([sts], [hubs.<name>], [revocation]), kept as JSON for

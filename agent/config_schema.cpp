@@ -1,5 +1,7 @@
 #include "agent/config_schema.hpp"
 
+#include "certs/identifiers.hpp"
+
 #include <limits>
 #include <string>
 
@@ -91,6 +93,13 @@ const std::vector<ConfigKey>& configKeys() {
        }},
       {"pinentry", [](const toml::node& n, Config& c) { c.pinentry = asString(n, "pinentry"); }},
       {"modules", [](const toml::node& n, Config& c) { c.modules = asStringList(n, "modules"); }},
+      {"practitioner_ssin",
+       [](const toml::node& n, Config& c) {
+         c.practitioner_ssin = asString(n, "practitioner_ssin");
+         if (!certs::isValidSsin(c.practitioner_ssin)) {
+           throw ConfigError("config key 'practitioner_ssin' is not a valid SSIN (11 digits with a mod-97 check)");
+         }
+       }},
       {"login_on_insert",
        [](const toml::node& n, Config& c) {
          c.login_on_insert = asBool(n, "login_on_insert");

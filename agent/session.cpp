@@ -51,12 +51,16 @@ bool sameCard(const CardInfo& a, const CardInfo& b) {
 }
 
 // The practitioner is an eID whose holder has an eHealth token in; the one already identified
-// stays while its card is in, so a second practitioner's card does not take over.
+// stays while its card is in, so a second practitioner's card does not take over. With
+// `practitioner_ssin` configured, only that holder can be the practitioner: otherwise which of two
+// practitioners present at start-up wins would depend on the module's slot order.
 std::optional<PractitionerInfo> identify(const std::vector<CardInfo>& all,
-                                         const std::optional<PractitionerInfo>& current) {
+                                         const std::optional<PractitionerInfo>& current,
+                                         const std::string& only_ssin) {
   std::vector<PractitionerInfo> candidates;
   for (const CardInfo& eid : all) {
     if (!eid.holder || eid.holder->ssin.empty()) continue;
+    if (!only_ssin.empty() && eid.holder->ssin != only_ssin) continue;
     PractitionerInfo who{eid.holder->ssin, "", "", eid.holder->firstNames, eid.holder->surname,
                          eid.token_label, ""};
     for (const CardInfo& eh : all) {
@@ -146,7 +150,7 @@ void AgentSession::updateCards(const std::string& module_path, std::vector<CardI
 
   std::vector<CardInfo> all;
   for (const auto& [path, cards] : state_->cards) all.insert(all.end(), cards.begin(), cards.end());
-  std::optional<PractitionerInfo> who = identify(all, state_->practitioner);
+  std::optional<PractitionerInfo> who = identify(all, state_->practitioner, server_.config.practitioner_ssin);
   const bool changed = who.has_value() != state_->practitioner.has_value() ||
                        (who && (who->eid_token != state_->practitioner->eid_token ||
                                 who->ehealth_token != state_->practitioner->ehealth_token));

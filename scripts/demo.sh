@@ -57,6 +57,8 @@ socket = "$demo/run/api.sock"
 modules = ["$EHAGENT_PKCS11_MODULE"]
 pinentry = "$pinentry"
 log_level = "info"
+# Both specimen practitioners have an eHealth token here: Alice is the one at this desk.
+practitioner_ssin = "78031215280"
 
 [sts]
 endpoint = "$sandbox_url/IAM/SecurityTokenService/v1"

@@ -49,6 +49,13 @@ endpoint = "https://rsw.example"
   EXPECT_EQ(c.sections.at("hubs")["rsw"]["endpoint"], "https://rsw.example");
 }
 
+TEST(Config, PractitionerSsinMustBeAValidSsin) {
+  EXPECT_EQ(parseConfig("practitioner_ssin = \"78031215280\"\n", "a").practitioner_ssin, "78031215280");
+  EXPECT_TRUE(parseConfig("", "a").practitioner_ssin.empty());
+  EXPECT_THROW(parseConfig("practitioner_ssin = \"78031215281\"\n", "a"), ConfigError);
+  EXPECT_THROW(parseConfig("practitioner_ssin = 78031215280\n", "a"), ConfigError);
+}
+
 TEST(Config, UnknownKeysAreNamed) {
   try {
     parseConfig("[limits]\nbody_byte = 1\n", "agent.toml");

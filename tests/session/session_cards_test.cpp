@@ -43,6 +43,31 @@ TEST_F(SessionCardsTest, EventsForRemovalAndInsertion) {
   EXPECT_TRUE(agent_.waitForStatus(aliceIdentified));
 }
 
+// Two practitioners' eIDs and eHealth tokens in at once: the configured SSIN decides, whatever
+// the slot order, and the other holder is never taken even while the chosen card is out.
+TEST(SessionPractitionerChoice, ConfiguredSsinDecidesBetweenTwoPractitioners) {
+  for (const std::string ssin : {"78031215280", "82110523358"}) {
+    AgentHarness agent;
+    agent.fault().insertCard("eHealth Bob SPECIMEN");
+    agent.start({8, "", "practitioner_ssin = \"" + ssin + "\"\n"});
+    EXPECT_TRUE(agent.waitForStatus([&](const nlohmann::json& s) {
+      return s["practitioner"].is_object() && s["practitioner"].value("ssin", "") == ssin;
+    })) << ssin << "\n" << agent.stderrLog();
+  }
+  AgentHarness agent;
+  agent.fault().insertCard("eHealth Bob SPECIMEN");
+  agent.fault().removeCard(kAliceEid);
+  agent.start({8, "", "practitioner_ssin = \"78031215280\"\n"});
+  // Bob's eID is in and identified as a reader, but he is not the practitioner.
+  EXPECT_TRUE(agent.waitForStatus([](const nlohmann::json& s) {
+    for (const auto& reader : s["readers"]) {
+      if (reader.value("token", "") == "Bob SPECIMEN") return s["practitioner"].is_null();
+    }
+    return false;
+  })) << agent.stderrLog();
+  EXPECT_EQ(agent.request("POST", "/v1/session").json()["code"], "no_card");
+}
+
 TEST_F(SessionCardsTest, RemovalEndsTheSession) {
   agent_.start({8, "pin 1234\npin 1234\n"});
   ASSERT_TRUE(agent_.waitForStatus(aliceIdentified)) << agent_.stderrLog();
