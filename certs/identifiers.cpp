@@ -27,10 +27,18 @@ bool isValidSsin(std::string_view ssin) noexcept {
   return check == 97 - (2'000'000'000ULL + base) % 97;
 }
 
-bool isValidNihii(std::string_view nihii) noexcept {
-  // The public RIZIV/INAMI rule: digits 7-8 are 97 - (first 6 digits mod 97). Checked against
-  // the specimen numbers 10012378004 (100123 -> 78) and 10045636003 (100456 -> 36).
-  if ((nihii.size() != 8 && nihii.size() != 11) || !allDigits(nihii)) return false;
+bool isWellFormedNihii(std::string_view nihii) noexcept {
+  return (nihii.size() == 8 || nihii.size() == 11) && allDigits(nihii);
+}
+
+bool nihiiCheckDigitsMatch(std::string_view nihii) noexcept {
+  // What public sources say: digits 7-8 are a modulo-97 check over the first six (read here as
+  // 97 - (n mod 97), the Belgian convention of the SSIN and the enterprise number, and what the
+  // specimen numbers 10012378004 and 10045636003 follow). Since 2012 RIZIV/INAMI has also issued
+  // numbers checked modulo 89 (home nurses and midwives, physicians from 2019), whose exact
+  // formula is not confirmed here. So a mismatch must not drop the number: the profile keeps it
+  // and reports a warning.
+  if (!isWellFormedNihii(nihii)) return false;
   const std::uint64_t base = toNumber(nihii.substr(0, 6));
   return toNumber(nihii.substr(6, 2)) == 97 - base % 97;
 }

@@ -9,8 +9,10 @@ namespace ehagent::certs {
 // since the number alone does not say the century.
 [[nodiscard]] bool isValidSsin(std::string_view ssin) noexcept;
 
-// NIHII (RIZIV/INAMI number): 8 digits, or 11 with a 3-digit qualification code appended. The
-// 7th and 8th digits are a check over the first 6.
-[[nodiscard]] bool isValidNihii(std::string_view nihii) noexcept;
+// NIHII (RIZIV/INAMI number): 8 digits, or 11 with a 3-digit qualification code appended.
+[[nodiscard]] bool isWellFormedNihii(std::string_view nihii) noexcept;
+// Whether the 7th and 8th digits match the modulo-97 check over the first 6 (see the .cpp for why
+// a mismatch is only a warning). False for a number that is not well formed.
+[[nodiscard]] bool nihiiCheckDigitsMatch(std::string_view nihii) noexcept;
 
 }  // namespace ehagent::certs

@@ -109,7 +109,8 @@ EhealthProfile readEhealthProfile(const Certificate& cert) {
 
   p.nihii = taggedValue(ous, "NIHII-NUMBER");
   if (!p.nihii) p.nihii = taggedValue(ous, "NIHII");
-  checkNumber(p.nihii, "nihii", isValidNihii, p.missing, p.invalid);
+  checkNumber(p.nihii, "nihii", isWellFormedNihii, p.missing, p.invalid);
+  if (p.nihii && !nihiiCheckDigitsMatch(*p.nihii)) p.warnings.emplace_back("nihii_check_digits");
 
   const auto& words = knownProfessions();
   for (const auto& ou : ous) {

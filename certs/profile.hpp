@@ -31,7 +31,10 @@ struct EhealthProfile {
   std::optional<std::string> nihii;       // "NIHII-NUMBER=" or "NIHII=" in an OU
   std::optional<std::string> profession;  // upper case, one of knownProfessions()
   std::vector<std::string> missing;       // "ssin", "nihii", "profession"
-  std::vector<std::string> invalid;
+  std::vector<std::string> invalid;       // present but malformed (dropped), e.g. "nihii"
+  // Kept but doubtful: "nihii_check_digits" when a well-formed NIHII fails the check rule that is
+  // implemented (certs/identifiers.cpp says why that is not a refusal).
+  std::vector<std::string> warnings;
   [[nodiscard]] bool complete() const { return missing.empty() && invalid.empty(); }
 };
 

@@ -26,18 +26,24 @@ TEST(Identifiers, RejectsMalformedSsins) {
   EXPECT_FALSE(isValidSsin(""));
 }
 
-TEST(Identifiers, AcceptsTheSpecimenNihiisIn8And11Digits) {
-  EXPECT_TRUE(isValidNihii("10012378004"));
-  EXPECT_TRUE(isValidNihii("10045636003"));
-  EXPECT_TRUE(isValidNihii("10012378"));
+TEST(Identifiers, TheSpecimenNihiisIn8And11DigitsPassTheCheck) {
+  for (const char* n : {"10012378004", "10045636003", "10012378"}) {
+    EXPECT_TRUE(isWellFormedNihii(n)) << n;
+    EXPECT_TRUE(nihiiCheckDigitsMatch(n)) << n;
+  }
+}
+
+TEST(Identifiers, AWrongCheckIsStillAWellFormedNihii) {
+  // 97 - (100123 mod 97) = 78, not 79: the check fails, the shape does not.
+  EXPECT_TRUE(isWellFormedNihii("10012379004"));
+  EXPECT_FALSE(nihiiCheckDigitsMatch("10012379004"));
 }
 
 TEST(Identifiers, RejectsMalformedNihiis) {
-  EXPECT_FALSE(isValidNihii("10012379004"));
-  EXPECT_FALSE(isValidNihii("1001237800"));
-  EXPECT_FALSE(isValidNihii("100123780041"));
-  EXPECT_FALSE(isValidNihii("1001237800x"));
-  EXPECT_FALSE(isValidNihii(""));
+  for (const char* n : {"1001237800", "100123780041", "1001237800x", "1001237", ""}) {
+    EXPECT_FALSE(isWellFormedNihii(n)) << n;
+    EXPECT_FALSE(nihiiCheckDigitsMatch(n)) << n;
+  }
 }
 
 }  // namespace

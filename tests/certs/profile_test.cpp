@@ -95,9 +95,23 @@ TEST_F(ProfileTest, NamesWhatAnEhealthCertificateLacks) {
   EXPECT_EQ(p.missing, (std::vector<std::string>{"nihii", "profession"}));
 
   const auto bad = readEhealthProfile(
-      extra("badnihii", "/C=BE/OU=DENTIST/OU=NIHII-NUMBER=10012379004/CN=SSIN=78031215280"));
+      extra("badnihii", "/C=BE/OU=DENTIST/OU=NIHII-NUMBER=1001237900/CN=SSIN=78031215280"));
   EXPECT_EQ(bad.invalid, std::vector<std::string>{"nihii"});
+  EXPECT_FALSE(bad.nihii);
   EXPECT_EQ(bad.profession, "DENTIST");
+}
+
+TEST_F(ProfileTest, KeepsANihiiThatFailsTheCheckAndWarns) {
+  // The check rule is not confirmed for every number RIZIV/INAMI issues: report, do not drop.
+  const auto p = readEhealthProfile(
+      extra("checknihii", "/C=BE/OU=DENTIST/OU=NIHII-NUMBER=10012379004/CN=SSIN=78031215280"));
+  EXPECT_EQ(p.nihii, "10012379004");
+  EXPECT_TRUE(p.invalid.empty());
+  EXPECT_EQ(p.warnings, std::vector<std::string>{"nihii_check_digits"});
+
+  const auto good = readEhealthProfile(
+      extra("goodnihii", "/C=BE/OU=DENTIST/OU=NIHII-NUMBER=10012378004/CN=SSIN=78031215280"));
+  EXPECT_TRUE(good.warnings.empty());
 }
 
 }  // namespace

@@ -133,8 +133,11 @@ TEST(HubRequests, RefusalsNameTheField) {
   l.proof = ProofKind::EidReading;
   EXPECT_EQ(pointerOf([&] { buildPutTherapeuticLink(h, l); }), "/proof");
   auto bad = h;
-  bad.author.practitioner.nihii = "10012379004";
+  bad.author.practitioner.nihii = "1001237800x";
   EXPECT_EQ(pointerOf([&] { buildGetTransactionList(bad, {"15062034820"}); }), "/practitioner/nihii");
+  // Check digits that do not match the known rule are not a refusal (certs/identifiers.cpp).
+  bad.author.practitioner.nihii = "10012379004";
+  EXPECT_EQ(pointerOf([&] { buildGetTransactionList(bad, {"15062034820"}); }), "<no error>");
   EXPECT_EQ(pointerOf([&] { buildGetTransactionList(h, {"15062034821"}); }), "/patient");
 }
 
