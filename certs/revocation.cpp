@@ -1,6 +1,7 @@
 #include "certs/revocation.hpp"
 
 #include "certs/error.hpp"
+#include "certs/revocation_cache.hpp"
 #include "certs/revocation_io.hpp"
 
 namespace ehagent::certs {
@@ -33,33 +34,26 @@ const char* toString(RevocationStatus status) noexcept {
 }
 
 RevocationChecker::RevocationChecker(RevocationOptions options, TrustStore trust)
-    : options_(std::move(options)), trust_(std::move(trust)) {}
+    : options_(std::move(options)),
+      trust_(std::move(trust)),
+      cache_(std::make_unique<detail::RevocationCache>(options_.cacheFile)) {}
+
+RevocationChecker::~RevocationChecker() = default;
 
 RevocationResult RevocationChecker::check(const Certificate& cert, const Certificate& issuer) {
   if (options_.policy == RevocationPolicy::Off) {
     return {RevocationStatus::NotChecked, "", "revocation checking is off", {}, {}};
   }
   const std::string key = toHex(issuer.sha256Fingerprint()) + ":" + cert.serialHex();
-  {
-    std::lock_guard lock(cacheMutex_);
-    auto it = cache_.find(key);
-    if (it != cache_.end()) {
-      if (it->second.nextUpdate && *it->second.nextUpdate > std::chrono::system_clock::now()) {
-        RevocationResult cached = it->second;
-        cached.source = "cache (" + cached.source + ")";
-        return cached;
-      }
-      cache_.erase(it);
-    }
+  if (auto cached = cache_->get(key, std::chrono::system_clock::now())) {
+    cached->source = "cache (" + cached->source + ")";
+    return *cached;
   }
 
   std::vector<std::string> failures;
   auto settle = [&](RevocationResult r) -> std::optional<RevocationResult> {
     if (r.status == RevocationStatus::Good || r.status == RevocationStatus::Revoked) {
-      if (r.nextUpdate) {
-        std::lock_guard lock(cacheMutex_);
-        cache_[key] = r;
-      }
+      cache_->put(key, r);
       return r;
     }
     failures.push_back(r.source + ": " + r.reason);
@@ -77,6 +71,9 @@ RevocationResult RevocationChecker::check(const Certificate& cert, const Certifi
   }
   for (const auto& file : options_.crlFiles) {
     if (auto r = settle(checkCrl(file.string(), cert, issuer))) return *r;
+  }
+  for (const auto& url : options_.crlUrls) {
+    if (auto r = settle(checkCrl(url, cert, issuer))) return *r;
   }
   if (options_.fetchCrlUrls) {
     for (const auto& url : cert.crlUrls()) {

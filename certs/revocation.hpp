@@ -1,12 +1,10 @@
 #pragma once
 // Is a certificate revoked? OCSP first (the configured responder, else the AIA URL), then CRLs
-// (configured files, then the certificate's distribution points). Answers are cached until the
-// responder's nextUpdate.
+// (configured files and URLs, then the certificate's distribution points). Answers are cached until
+// the responder's nextUpdate, in memory and, when cacheFile is set, on disk.
 #include <chrono>
 #include <filesystem>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +14,10 @@
 #include "certs/trust_store.hpp"
 
 namespace ehagent::certs {
+
+namespace detail {
+class RevocationCache;
+}
 
 // strict: no answer refuses; soft_fail: no answer warns and goes on (an offline practice still
 // works); off: no check at all.
@@ -38,7 +40,9 @@ struct RevocationOptions {
   RevocationPolicy policy = RevocationPolicy::SoftFail;
   std::optional<std::string> ocspResponder;  // overrides the AIA URL
   std::vector<std::filesystem::path> crlFiles;
-  bool fetchCrlUrls = true;
+  std::vector<std::string> crlUrls;  // fetched before the certificate's own distribution points
+  bool fetchCrlUrls = true;          // the certificate's distribution points
+  std::filesystem::path cacheFile;   // empty: answers are kept in memory only
   std::chrono::seconds timeout{5};  // per network exchange
   bool ocspNonce = true;
 };
@@ -47,6 +51,9 @@ class RevocationChecker {
  public:
   // The store vouches for OCSP responders and CRL issuers.
   RevocationChecker(RevocationOptions options, TrustStore trust);
+  ~RevocationChecker();
+  RevocationChecker(const RevocationChecker&) = delete;
+  RevocationChecker& operator=(const RevocationChecker&) = delete;
 
   // The raw answer. Never throws for a network or responder failure: that is Unknown + reason.
   RevocationResult check(const Certificate& cert, const Certificate& issuer);
@@ -66,8 +73,7 @@ class RevocationChecker {
 
   RevocationOptions options_;
   TrustStore trust_;
-  std::mutex cacheMutex_;
-  std::map<std::string, RevocationResult> cache_;  // by issuer fingerprint + serial
+  std::unique_ptr<detail::RevocationCache> cache_;  // by issuer fingerprint + serial
 };
 
 }  // namespace ehagent::certs
