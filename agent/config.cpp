@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "agent/config_schema.hpp"
+#include "agent/revocation_config.hpp"
 
 namespace ehagent::agent {
 namespace {
@@ -83,6 +84,7 @@ Config parseConfig(std::string_view toml_text, std::string_view source) {
   Config config;
   applyTable(table, "", config, source);
   parseListenAddress(config.listen);  // refuse a non-loopback address as early as possible
+  (void)revocationOptions(config, {});  // [revocation] errors surface at load, not at first use
   return config;
 }
 

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "agent/config.hpp"
+#include "agent/revocation_config.hpp"
 
 using namespace ehagent::agent;
 
@@ -87,4 +88,49 @@ TEST(Config, NonLoopbackListenIsRefused) {
   EXPECT_EQ(parseListenAddress("localhost:17443").host, "127.0.0.1");
   EXPECT_EQ(parseListenAddress("[::1]:8080").host, "::1");
   EXPECT_EQ(parseListenAddress("[::1]:8080").port, 8080);
+}
+
+TEST(Config, RevocationSectionIsReadIntoTheCheckerOptions) {
+  const Config c = parseConfig(R"(
+[revocation]
+policy = "strict"
+ocsp_responder = "http://ocsp.example/"
+crl_files = ["/etc/ehagent/ca.crl"]
+crl_urls = ["http://crl.example/ca.crl"]
+fetch_crl_distribution_points = false
+timeout_seconds = 9
+ocsp_nonce = false
+cache = true
+)", "t.toml");
+  const auto o = revocationOptions(c, "/state");
+  EXPECT_EQ(o.policy, ehagent::certs::RevocationPolicy::Strict);
+  EXPECT_EQ(o.ocspResponder, "http://ocsp.example/");
+  EXPECT_EQ(o.crlFiles, std::vector<std::filesystem::path>{"/etc/ehagent/ca.crl"});
+  EXPECT_EQ(o.crlUrls, std::vector<std::string>{"http://crl.example/ca.crl"});
+  EXPECT_FALSE(o.fetchCrlUrls);
+  EXPECT_EQ(o.timeout, std::chrono::seconds(9));
+  EXPECT_FALSE(o.ocspNonce);
+  EXPECT_EQ(o.cacheFile, std::filesystem::path("/state/revocation-cache"));
+
+  const auto defaults = revocationOptions(parseConfig("", "t.toml"), {});
+  EXPECT_EQ(defaults.policy, ehagent::certs::RevocationPolicy::SoftFail);
+  EXPECT_TRUE(defaults.cacheFile.empty());  // no state dir: memory only
+  EXPECT_TRUE(revocationOptions(parseConfig("[revocation]\ncache = false\n", "t.toml"), "/s").cacheFile.empty());
+}
+
+TEST(Config, RevocationMistakesAreRefusedAtLoadNamingTheKey) {
+  for (const auto& [text, key] : std::vector<std::pair<std::string, std::string>>{
+           {"[revocation]\npolicy = \"sometimes\"\n", "revocation.policy"},
+           {"[revocation]\nocsp_responder = \"ldap://x\"\n", "revocation.ocsp_responder"},
+           {"[revocation]\ncrl_files = \"/one.crl\"\n", "revocation.crl_files"},
+           {"[revocation]\ntimeout_seconds = 0\n", "revocation.timeout_seconds"},
+           {"[revocation]\ncache = \"yes\"\n", "revocation.cache"},
+           {"[revocation]\nresponder = \"http://x/\"\n", "revocation.responder"}}) {
+    try {
+      parseConfig(text, "agent.toml");
+      ADD_FAILURE() << "accepted: " << text;
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("'" + key + "'"), std::string::npos) << e.what();
+    }
+  }
 }
