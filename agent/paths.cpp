@@ -28,9 +28,9 @@ std::filesystem::path xdgDir(const char* variable, const std::filesystem::path& 
 
 }  // namespace
 
-std::filesystem::path defaultConfigFile() {
-  return xdgDir("XDG_CONFIG_HOME", homeDir() / ".config") / "ehagent" / "agent.toml";
-}
+std::filesystem::path userConfigHome() { return xdgDir("XDG_CONFIG_HOME", homeDir() / ".config"); }
+
+std::filesystem::path defaultConfigFile() { return userConfigHome() / "ehagent" / "agent.toml"; }
 
 std::filesystem::path defaultStateDir() {
   return xdgDir("XDG_STATE_HOME", homeDir() / ".local" / "state") / "ehagent";

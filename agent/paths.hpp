@@ -5,7 +5,9 @@
 
 namespace ehagent::agent {
 
-// $XDG_CONFIG_HOME/ehagent/agent.toml (falls back to ~/.config).
+// $XDG_CONFIG_HOME (falls back to ~/.config).
+std::filesystem::path userConfigHome();
+// $XDG_CONFIG_HOME/ehagent/agent.toml.
 std::filesystem::path defaultConfigFile();
 // $XDG_STATE_HOME/ehagent (falls back to ~/.local/state).
 std::filesystem::path defaultStateDir();

@@ -9,6 +9,8 @@ namespace ehagent::installer {
 
 void addTrustCommands(CLI::App& app, Context& ctx);
 void addCertsCommands(CLI::App& app, Context& ctx);
+void addCertsRemoveCommand(CLI::App& certsCmd, Context& ctx);  // under `certs`
+void addServiceCommands(CLI::App& app, Context& ctx);
 void addClientsCommands(CLI::App& app, Context& ctx);
 void addDoctorCommand(CLI::App& app, Context& ctx);
 

@@ -1,4 +1,4 @@
-// ehagent-install: the IT staff's tool (trust anchors, keystore import, clients, doctor).
+// ehagent-install: the IT staff's tool (trust anchors, keystores, clients, the user service, doctor).
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -37,7 +37,7 @@ void addDoctorCommand(CLI::App& app, Context& ctx) {
 
 int main(int argc, char** argv) {
   using namespace ehagent::installer;
-  CLI::App app{"ehagent-install: set up ehagent (trust anchors, eHealth keystore, clients, checks)"};
+  CLI::App app{"ehagent-install: set up ehagent (trust anchors, eHealth keystore, clients, service, checks)"};
   app.fallthrough();
   app.require_subcommand(1);
   Context ctx;
@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
   addTrustCommands(app, ctx);
   addCertsCommands(app, ctx);
   addClientsCommands(app, ctx);
+  addServiceCommands(app, ctx);
   addDoctorCommand(app, ctx);
   try {
     app.parse(argc, argv);
@@ -56,7 +57,7 @@ int main(int argc, char** argv) {
     if (e.what()[0] != '\0') std::cerr << "ehagent-install: " << e.what() << "\n";
     return e.exit_code;
   } catch (const ehagent::agent::PinentryCancelled&) {
-    std::cerr << "ehagent-install: cancelled\n";
+    std::cerr << "ehagent-install: cancelled (pinentry_cancelled): nothing was changed\n";
     return 1;
   } catch (const std::exception& e) {
     std::cerr << "ehagent-install: " << e.what() << "\n";

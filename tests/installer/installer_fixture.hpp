@@ -37,15 +37,24 @@ class InstallerTest : public ::testing::Test {
     }
   }
 
+  // XDG_RUNTIME_DIR and DBUS_SESSION_BUS_ADDRESS point where no systemd user manager can be,
+  // so `systemctl --user` fails here even on a machine that runs one. The scripted pinentry
+  // (when agent.toml names it) reads pinentry.script.
   std::string env() const {
     return "SOFTHSM2_CONF='" + (dir_.path() / "softhsm2.conf").string() + "' XDG_STATE_HOME='" +
            (dir_.path() / "xdg-state").string() + "' XDG_CONFIG_HOME='" +
-           (dir_.path() / "xdg-config").string() + "' ";
+           (dir_.path() / "xdg-config").string() + "' XDG_RUNTIME_DIR='" + (dir_.path() / "no-runtime").string() +
+           "' DBUS_SESSION_BUS_ADDRESS='unix:path=" + (dir_.path() / "no-bus").string() +
+           "' EHAGENT_PINENTRY_SCRIPT='" + (dir_.path() / "pinentry.script").string() +
+           "' EHAGENT_PINENTRY_TRANSCRIPT='" + (dir_.path() / "pinentry.transcript").string() + "' ";
   }
 
+  void writeConfig(const std::string& toml) const { writeText(dir_.path() / "agent.toml", toml); }
+
+  // stdin is /dev/null: no test waits on a terminal, and `certs remove` sees no terminal.
   Outcome shell(const std::string& command) const {
     const fs::path out = dir_.path() / "command.out";
-    const std::string full = env() + command + " >'" + out.string() + "' 2>&1";
+    const std::string full = env() + command + " </dev/null >'" + out.string() + "' 2>&1";
     const int status = std::system(full.c_str());
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, readText(out)};
   }
