@@ -4,6 +4,7 @@
 #include "certs/expiry.hpp"
 #include "certs/profile.hpp"
 #include "certs/revocation.hpp"
+#include "installer/certificate_checks.hpp"
 #include "installer/commands.hpp"
 #include "installer/keystore_import.hpp"
 #include "installer/token_certificates.hpp"
@@ -13,20 +14,14 @@ namespace {
 
 struct ImportArgs {
   std::filesystem::path keystore, passwordFile, pinFile, soPinFile;
-  std::string module = "/usr/lib/softhsm/libsofthsm2.so";
+  std::string module = default_keystore_module;
   std::string token;
 };
 
 struct ListArgs {
   std::vector<std::string> modules;
-  std::string policy = "soft-fail";
+  std::string policy;  // empty: [revocation] policy in agent.toml
 };
-
-Secret secretFrom(const Context& ctx, const std::filesystem::path& file, const std::string& title,
-                  const std::string& description, const std::string& prompt) {
-  if (!file.empty()) return readSecretFile(file);
-  return askSecret(ctx, title, description, prompt);
-}
 
 void runImport(Context& ctx, const ImportArgs& args) {
   ctx.load();
@@ -37,20 +32,25 @@ void runImport(Context& ctx, const ImportArgs& args) {
   request.trust = ctx.trustStore();
   for (const auto& p : request.trust.problems()) std::cerr << "warning: trust store skipped " << p << "\n";
 
-  const Secret password = secretFrom(ctx, args.passwordFile, "eHealth keystore",
-                                     "Password of " + args.keystore.filename().string(), "Password:");
-  const Secret pin = secretFrom(ctx, args.pinFile, "eHealth token",
-                                "PIN of the token that will hold the eHealth key", "PIN:");
-  std::optional<Secret> soPin;
-  if (!args.soPinFile.empty()) {
-    soPin = readSecretFile(args.soPinFile);
-  } else if (args.token.empty()) {
-    // A token created for the purpose: the SO PIN is needed only to set it up, so the user PIN
-    // serves as both unless IT staff give one.
-    soPin = Secret(pin.view());
-  }
   try {
-    const auto result = importKeystore(request, password, pin, soPin ? &*soPin : nullptr);
+    // The keystore is checked before the token PIN is asked for: a wrong password or an untrusted
+    // certificate ends here, with no token created and nothing written.
+    const CheckedKeystore keystore = [&] {
+      const Secret password = secretFrom(ctx, args.passwordFile, "eHealth keystore",
+                                         "Password of " + args.keystore.filename().string(), "Password:");
+      return checkKeystore(request, password);
+    }();
+    const Secret pin = secretFrom(ctx, args.pinFile, "eHealth token",
+                                  "PIN of the token that will hold the eHealth key", "PIN:");
+    std::optional<Secret> soPin;
+    if (!args.soPinFile.empty()) {
+      soPin = readSecretFile(args.soPinFile);
+    } else if (args.token.empty()) {
+      // A token created for the purpose: the SO PIN is needed only to set it up, so the user PIN
+      // serves as both unless IT staff give one.
+      soPin = Secret(pin.view());
+    }
+    const auto result = writeKeystore(request, keystore, pin, soPin ? &*soPin : nullptr);
     std::cout << "imported " << result.certificate.subject() << "\n  into token \"" << result.tokenLabel
               << "\"" << (result.tokenCreated ? " (created)" : "") << " with "
               << result.chainCertificates << " CA certificate(s)\n  expiry: " << result.expiryState << "\n";
@@ -59,13 +59,26 @@ void runImport(Context& ctx, const ImportArgs& args) {
   }
 }
 
+void printHolder(const certs::Certificate& c) {
+  const auto eh = certs::readEhealthProfile(c);
+  const auto eid = certs::readEidProfile(c);
+  if (eh.ssin && (eh.nihii || eh.profession)) {
+    std::cout << "  eHealth holder SSIN " << *eh.ssin << ", NIHII " << eh.nihii.value_or("-") << ", "
+              << eh.profession.value_or("no profession") << "\n";
+    for (const auto& w : eh.warnings) {
+      std::cout << "  warning: " << w << " (the NIHII does not pass the modulo-97 check; newer numbers use "
+                << "another rule, so it is shown as read)\n";
+    }
+  } else if (eid.ssin) {
+    std::cout << "  eID " << certs::toString(eid.role) << ": " << eid.givenName.value_or("?") << " "
+              << eid.surname.value_or("?") << ", SSIN " << *eid.ssin << "\n";
+  }
+}
+
 void runList(Context& ctx, const ListArgs& args) {
   ctx.load();
   const auto trust = ctx.trustStore();
-  certs::RevocationOptions revocation;
-  revocation.policy = certs::parseRevocationPolicy(args.policy);
-  revocation.timeout = std::chrono::seconds(3);
-  certs::RevocationChecker checker(revocation, trust);
+  certs::RevocationChecker checker(ctx.revocation(args.policy), trust);
   const auto now = std::chrono::system_clock::now();
   const auto modules = args.modules.empty() ? ctx.modules() : args.modules;
   std::size_t shown = 0;
@@ -73,31 +86,15 @@ void runList(Context& ctx, const ListArgs& args) {
     const auto& c = found.certificate;
     if (c.isCa()) continue;
     ++shown;
-    std::cout << found.tokenLabel << " / " << found.objectLabel << "\n  " << c.subject() << "\n";
-    const auto eh = certs::readEhealthProfile(c);
-    const auto eid = certs::readEidProfile(c);
-    if (eh.ssin && (eh.nihii || eh.profession)) {
-      std::cout << "  eHealth holder SSIN " << *eh.ssin << ", NIHII " << eh.nihii.value_or("-")
-                << ", " << eh.profession.value_or("no profession") << "\n";
-    } else if (eid.ssin) {
-      std::cout << "  eID " << certs::toString(eid.role) << ": " << eid.givenName.value_or("?") << " "
-                << eid.surname.value_or("?") << ", SSIN " << *eid.ssin << "\n";
-    }
+    std::cout << found.tokenLabel << " / " << found.objectLabel << "\n  " << c.subject() << "\n  serial "
+              << c.serialHex() << ", sha256 " << certs::toHex(c.sha256Fingerprint(), ":") << "\n";
+    printHolder(c);
     const auto expiry = certs::expiryAt(c, now);
     std::cout << "  expiry: " << certs::toString(expiry.state) << " (" << expiry.daysLeft.count()
               << " days left)\n";
-    std::string trustState = "trusted", revocationState = "not_checked";
-    try {
-      const auto chain = trust.verify(c, found.tokenCertificates, now);
-      if (chain.size() > 1) {
-        const auto r = checker.check(c, chain[1]);
-        revocationState = certs::toString(r.status);
-        if (!r.reason.empty()) revocationState += " (" + r.reason + ")";
-      }
-    } catch (const certs::Error& e) {
-      trustState = e.code();
-    }
-    std::cout << "  trust: " << trustState << "\n  revocation: " << revocationState << "\n";
+    const auto verdict = judgeCertificate(found, trust, checker, now);
+    std::cout << "  trust: " << verdict.trust << "\n  revocation: " << verdict.revocation << "\n";
+    if (!verdict.hint.empty()) std::cout << "  fix: " << verdict.hint << "\n";
   }
   if (shown == 0) std::cout << "no certificates found on any token\n";
 }
@@ -126,8 +123,12 @@ void addCertsCommands(CLI::App& app, Context& ctx) {
   static ListArgs listArgs;
   auto* list = certsCmd->add_subcommand("list", "List the eID and eHealth certificates on every token");
   list->add_option("--module", listArgs.modules, "PKCS#11 module(s) (default: configured or found)");
-  list->add_option("--revocation", listArgs.policy, "strict, soft-fail or off")->capture_default_str();
+  list->add_option("--revocation", listArgs.policy,
+                   "strict, soft-fail or off (default: the [revocation] policy of agent.toml, else soft-fail)")
+      ->check(CLI::IsMember({"strict", "soft-fail", "off"}));
   list->callback([&ctx] { runList(ctx, listArgs); });
+
+  addCertsRemoveCommand(*certsCmd, ctx);
 }
 
 }  // namespace ehagent::installer

@@ -5,6 +5,7 @@
 
 #include "agent/paths.hpp"
 #include "agent/pinentry.hpp"
+#include "agent/revocation_config.hpp"
 #include "pkcs11/module_list.hpp"
 
 namespace ehagent::installer {
@@ -21,6 +22,13 @@ certs::TrustStore Context::trustStore() const {
 
 std::vector<std::string> Context::modules() const {
   return config.modules.empty() ? pkcs11::defaultModulePaths() : config.modules;
+}
+
+certs::RevocationOptions Context::revocation(const std::string& policyOverride) const {
+  auto options = agent::revocationOptions(config, stateDir);
+  if (!policyOverride.empty()) options.policy = certs::parseRevocationPolicy(policyOverride);
+  if (!options.cacheFile.empty()) agent::ensurePrivateDirectory(stateDir);
+  return options;
 }
 
 Secret readSecretFile(const std::filesystem::path& file) {
@@ -44,6 +52,12 @@ Secret askSecret(const Context& ctx, const std::string& title, const std::string
   request.description = description;
   request.prompt = prompt;
   return agent::Pinentry(options).getPin(request);
+}
+
+Secret secretFrom(const Context& ctx, const std::filesystem::path& file, const std::string& title,
+                  const std::string& description, const std::string& prompt) {
+  if (!file.empty()) return readSecretFile(file);
+  return askSecret(ctx, title, description, prompt);
 }
 
 }  // namespace ehagent::installer

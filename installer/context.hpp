@@ -5,6 +5,7 @@
 #include <string>
 
 #include "agent/config.hpp"
+#include "certs/revocation.hpp"
 #include "certs/trust_store.hpp"
 #include "pkcs11/secret.hpp"
 
@@ -23,6 +24,9 @@ struct Context {
   [[nodiscard]] std::filesystem::path trustDir() const { return stateDir / "trust"; }
   [[nodiscard]] certs::TrustStore trustStore() const;
   [[nodiscard]] std::vector<std::string> modules() const;  // configured, else the default list
+  // [revocation] from the config, its answer cache in the state dir (created when missing). A
+  // non-empty policyOverride (a command's --revocation) replaces the configured policy.
+  [[nodiscard]] certs::RevocationOptions revocation(const std::string& policyOverride = "") const;
 };
 
 // The first line of a file, without its line end. Throws std::runtime_error naming the file.
@@ -30,5 +34,8 @@ Secret readSecretFile(const std::filesystem::path& file);
 // Asks through the configured pinentry program.
 Secret askSecret(const Context& ctx, const std::string& title, const std::string& description,
                  const std::string& prompt);
+// readSecretFile(file) when a file is named, else askSecret.
+Secret secretFrom(const Context& ctx, const std::filesystem::path& file, const std::string& title,
+                  const std::string& description, const std::string& prompt);
 
 }  // namespace ehagent::installer

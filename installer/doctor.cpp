@@ -11,6 +11,7 @@
 
 #include "certs/error.hpp"
 #include "certs/expiry.hpp"
+#include "installer/certificate_checks.hpp"
 #include "installer/token_certificates.hpp"
 
 namespace ehagent::installer {
@@ -112,31 +113,25 @@ void checkCertificates(const Context& ctx, const std::vector<std::string>& modul
                    store.problems().empty() ? "" : "remove or replace the skipped files"});
   }
   const auto now = std::chrono::system_clock::now();
+  certs::RevocationChecker checker(ctx.revocation(), store);
   bool any = false;
   for (const auto& t : listTokenCertificates(modules)) {
     if (t.certificate.isCa()) continue;
     any = true;
-    const std::string name = "certificate " + t.tokenLabel + "/" + t.objectLabel;
     const auto expiry = certs::expiryAt(t.certificate, now);
-    std::string state = "ok", hint;
-    std::string detail = std::string(certs::toString(expiry.state)) + ", " +
-                         std::to_string(expiry.daysLeft.count()) + " days left";
+    const auto verdict = judgeCertificate(t, store, checker, now);
+    Check check{"certificate " + t.tokenLabel + "/" + t.objectLabel, verdict.state,
+                std::string(certs::toString(expiry.state)) + ", " + std::to_string(expiry.daysLeft.count()) +
+                    " days left, " + verdict.trust + ", revocation " + verdict.revocation,
+                verdict.hint};
     if (expiry.state == certs::ExpiryState::Expired || expiry.state == certs::ExpiryState::NotYetValid) {
-      state = "fail";
-      hint = "renew the certificate and import the new keystore";
-    } else if (expiry.state == certs::ExpiryState::Expiring) {
-      state = "warn";
-      hint = "renew the certificate soon";
+      check.state = "fail";
+      check.hint = "renew the certificate and import the new keystore";
+    } else if (expiry.state == certs::ExpiryState::Expiring && check.state == "ok") {
+      check.state = "warn";
+      check.hint = "renew the certificate soon";
     }
-    try {
-      store.verify(t.certificate, t.tokenCertificates, now);
-      detail += ", trusted";
-    } catch (const certs::Error& e) {
-      detail += ", " + e.code();
-      state = "fail";
-      hint = "add the issuing CA: ehagent-install trust add CA.pem";
-    }
-    out.push_back({name, state, detail, hint});
+    out.push_back(std::move(check));
   }
   if (!any) out.push_back({"certificates", "warn", "no certificate on any token", "insert the eID card or import a keystore"});
 }

@@ -125,10 +125,27 @@ void writeObjects(pkcs11::Session& session, const certs::Pkcs12& p12) {
 
 std::string defaultTokenLabel(const std::string& ssin) { return "eHealth " + ssin; }
 
-ImportResult importKeystore(const ImportRequest& request, const Secret& password,
-                            const Secret& userPin, const Secret* soPin) {
+namespace {
+
+// certs/ and pkcs11/ errors become ImportError with their stable code.
+template <typename Work>
+auto translated(Work work) {
   try {
-    const auto p12 = certs::Pkcs12::load(request.keystore, password);
+    return work();
+  } catch (const certs::Error& e) {
+    throw ImportError(e.code(), e.what());
+  } catch (const pkcs11::Error& e) {
+    if (e.kind() == pkcs11::ErrorKind::PinIncorrect) throw ImportError("pin_incorrect", e.what());
+    if (e.kind() == pkcs11::ErrorKind::ModuleLoad) throw ImportError("module_load", e.what());
+    throw ImportError("token_error", e.what());
+  }
+}
+
+}  // namespace
+
+CheckedKeystore checkKeystore(const ImportRequest& request, const Secret& password) {
+  return translated([&] {
+    auto p12 = certs::Pkcs12::load(request.keystore, password);
     const auto& cert = p12.certificate();
     if (!p12.keyMatchesCertificate()) {
       throw ImportError("key_mismatch", "the keystore's key does not belong to its certificate");
@@ -139,8 +156,15 @@ ImportResult importKeystore(const ImportRequest& request, const Secret& password
     if (!profile.ssin) {
       throw ImportError("certificate_invalid", "the certificate names no SSIN: " + cert.subject());
     }
+    return CheckedKeystore{std::move(p12), *profile.ssin, certs::toString(expiry.state)};
+  });
+}
 
-    Target target = openTarget(request, *profile.ssin, userPin, soPin);
+ImportResult writeKeystore(const ImportRequest& request, const CheckedKeystore& keystore, const Secret& userPin,
+                           const Secret* soPin) {
+  return translated([&] {
+    const auto& cert = keystore.p12.certificate();
+    Target target = openTarget(request, keystore.ssin, userPin, soPin);
     pkcs11::Session session(target.module, target.slot, true);
     session.login(userPin);
     const Bytes id = cert.publicKeySha1();
@@ -149,16 +173,10 @@ ImportResult importKeystore(const ImportRequest& request, const Secret& password
       throw ImportError("already_imported", "this certificate is already on the token \"" +
                                                 target.label + "\": " + cert.subject());
     }
-    writeObjects(session, p12);
+    writeObjects(session, keystore.p12);
     session.logout();
-    return {target.label, target.created, cert, p12.chain().size(), certs::toString(expiry.state)};
-  } catch (const certs::Error& e) {
-    throw ImportError(e.code(), e.what());
-  } catch (const pkcs11::Error& e) {
-    if (e.kind() == pkcs11::ErrorKind::PinIncorrect) throw ImportError("pin_incorrect", e.what());
-    if (e.kind() == pkcs11::ErrorKind::ModuleLoad) throw ImportError("module_load", e.what());
-    throw ImportError("token_error", e.what());
-  }
+    return ImportResult{target.label, target.created, cert, keystore.p12.chain().size(), keystore.expiryState};
+  });
 }
 
 }  // namespace ehagent::installer

@@ -4,30 +4,26 @@
 #include <chrono>
 #include <filesystem>
 #include <optional>
-#include <stdexcept>
 #include <string>
 
 #include "certs/certificate.hpp"
+#include "installer/refusal.hpp"
+#include "certs/pkcs12.hpp"
 #include "certs/trust_store.hpp"
 #include "pkcs11/secret.hpp"
 
 namespace ehagent::installer {
 
+// Where `certs import` puts a keystore unless told otherwise, and where `certs remove` looks.
+inline constexpr const char* default_keystore_module = "/usr/lib/softhsm/libsofthsm2.so";
+
 // A refusal with a stable code (the certs::Error codes, plus token_not_found, no_free_slot,
 // already_imported, token_error).
-class ImportError : public std::runtime_error {
- public:
-  ImportError(std::string code, const std::string& message)
-      : std::runtime_error(message), code_(std::move(code)) {}
-  [[nodiscard]] const std::string& code() const noexcept { return code_; }
-
- private:
-  std::string code_;
-};
+using ImportError = Refusal;
 
 struct ImportRequest {
   std::filesystem::path keystore;
-  std::string modulePath = "/usr/lib/softhsm/libsofthsm2.so";
+  std::string modulePath = default_keystore_module;
   // Absent: the token labelled "eHealth <SSIN>", created on a free slot when there is none.
   std::optional<std::string> tokenLabel;
   certs::TrustStore trust;
@@ -42,10 +38,21 @@ struct ImportResult {
   std::string expiryState;  // "valid", "expiring"
 };
 
-// password opens the .p12; userPin logs in to the token (and becomes its user PIN when the token
-// is created here). soPin is needed only to create a token. Throws ImportError.
-ImportResult importKeystore(const ImportRequest& request, const Secret& password,
-                            const Secret& userPin, const Secret* soPin);
+// The keystore opened and checked (key and certificate match, chain to the trust store, not
+// expired, an SSIN), before any token is touched or any PIN asked for.
+struct CheckedKeystore {
+  certs::Pkcs12 p12;
+  std::string ssin;
+  std::string expiryState;  // "valid", "expiring"
+};
+
+// password opens the .p12. Throws ImportError.
+CheckedKeystore checkKeystore(const ImportRequest& request, const Secret& password);
+
+// userPin logs in to the token (and becomes its user PIN when the token is created here). soPin
+// is needed only to create a token. Throws ImportError.
+ImportResult writeKeystore(const ImportRequest& request, const CheckedKeystore& keystore, const Secret& userPin,
+                           const Secret* soPin);
 
 // The token label the import uses by default for a certificate holder's SSIN.
 std::string defaultTokenLabel(const std::string& ssin);

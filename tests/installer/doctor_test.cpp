@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "tests/certs/ocsp_responder.hpp"
 #include "tests/installer/installer_fixture.hpp"
 
 namespace ehagent::installer::testing {
@@ -10,6 +11,8 @@ namespace {
 
 TEST_F(InstallerTest, DoctorJsonReportsEveryCheckWithAState) {
   ASSERT_EQ(importP12(pki_.aliceP12).exitCode, 0);
+  certs::testing::OcspResponder responder(pki_);  // so that the certificate's revocation is known
+  writeConfig("[revocation]\nocsp_responder = \"" + responder.url() + "\"\n");
   const auto result = install("doctor --json --module " EHAGENT_SOFTHSM_MODULE);
   const auto json = nlohmann::json::parse(result.output, nullptr, false);
   ASSERT_FALSE(json.is_discarded()) << result.output;

@@ -76,6 +76,64 @@ TEST_F(InstallerTest, FailedImportsExitNonZeroAndLeaveTheTokenAsItWas) {
   EXPECT_EQ(after.output, before.output);
 }
 
+class PinentryImportTest : public InstallerTest {
+ protected:
+  void SetUp() override {
+    InstallerTest::SetUp();
+    writeConfig(std::string("pinentry = \"") + EHAGENT_TEST_PINENTRY + "\"\n");
+  }
+  void script(const std::string& actions) const { writeText(dir_.path() / "pinentry.script", actions); }
+  // How many scripted answers pinentry has given.
+  std::string answered() const { return readText(dir_.path() / "pinentry.script.cursor"); }
+  Outcome importAsking(const fs::path& p12) const {
+    return install("certs import '" + p12.string() + "' --module " EHAGENT_SOFTHSM_MODULE);
+  }
+};
+
+TEST_F(PinentryImportTest, AsksForThePasswordAndThePinThroughPinentry) {
+  script("pin " + pki_.p12Password + "\npin 1234\n");
+  const auto result = importAsking(pki_.aliceP12);
+  ASSERT_EQ(result.exitCode, 0) << result.output;
+  EXPECT_EQ(answered(), "2\n");
+  const std::string transcript = readText(dir_.path() / "pinentry.transcript");
+  EXPECT_NE(transcript.find("SETDESC Password of alice_ehealth.p12"), std::string::npos) << transcript;
+  EXPECT_EQ(transcript.find(pki_.p12Password), std::string::npos) << "the password reached the transcript";
+  EXPECT_EQ(result.output.find(pki_.p12Password), std::string::npos) << "the password reached the output";
+
+  const auto objects = listObjects();
+  ASSERT_EQ(objects.exitCode, 0) << objects.output;
+  EXPECT_NE(objects.output.find("Private Key Object"), std::string::npos) << objects.output;
+}
+
+TEST_F(PinentryImportTest, AWrongPasswordEndsBeforeThePinAndTouchesNoToken) {
+  // Nothing on the machine yet: a wrong password must not even create the token.
+  script("pin not-it\n");
+  const auto first = importAsking(pki_.aliceP12);
+  EXPECT_NE(first.exitCode, 0);
+  EXPECT_NE(first.output.find("p12_password"), std::string::npos) << first.output;
+  EXPECT_EQ(answered(), "1\n");  // the token PIN was never asked for
+  EXPECT_EQ(shell("softhsm2-util --show-slots").output.find("78031215280"), std::string::npos);
+
+  // With the token there, a wrong password leaves its objects as they were.
+  ASSERT_EQ(importP12(pki_.aliceP12).exitCode, 0);
+  const auto before = listObjects();
+  fs::remove(dir_.path() / "pinentry.script.cursor");
+  script("pin still-not-it\n");
+  const auto second = importAsking(pki_.aliceP12);
+  EXPECT_NE(second.exitCode, 0);
+  EXPECT_NE(second.output.find("p12_password"), std::string::npos) << second.output;
+  EXPECT_EQ(second.output.find("still-not-it"), std::string::npos) << "the password reached the output";
+  EXPECT_EQ(listObjects().output, before.output);
+}
+
+TEST_F(PinentryImportTest, CancellingThePasswordDialogImportsNothing) {
+  script("cancel\n");
+  const auto result = importAsking(pki_.aliceP12);
+  EXPECT_NE(result.exitCode, 0);
+  EXPECT_NE(result.output.find("cancelled"), std::string::npos) << result.output;
+  EXPECT_EQ(shell("softhsm2-util --show-slots").output.find("78031215280"), std::string::npos);
+}
+
 TEST_F(InstallerTest, AnUntrustedKeystoreNeverCreatesAToken) {
   const auto untrusted = importP12(pki_.rogueP12);
   EXPECT_NE(untrusted.exitCode, 0);
@@ -111,11 +169,15 @@ TEST_F(InstallerTest, ClientsAddListRemove) {
 
 TEST_F(InstallerTest, EverySubcommandHasHelpAndBadUsageFails) {
   for (const char* cmd : {"--help", "trust --help", "trust add --help", "certs import --help",
-                          "certs list --help", "clients add --help", "doctor --help"}) {
+                          "certs list --help", "certs remove --help", "clients add --help",
+                          "service install --help", "service uninstall --help", "doctor --help"}) {
     EXPECT_EQ(install(cmd).exitCode, 0) << cmd;
   }
   EXPECT_NE(install("").exitCode, 0);
   EXPECT_NE(install("certs import").exitCode, 0);
+  EXPECT_NE(install("certs remove").exitCode, 0);
+  EXPECT_NE(install("certs list --revocation sometimes").exitCode, 0);
+  EXPECT_NE(install("service").exitCode, 0);
   EXPECT_NE(install("nonsense").exitCode, 0);
 }
 
