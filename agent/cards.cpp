@@ -1,5 +1,7 @@
 #include "agent/cards.hpp"
 
+#include "agent/json_text.hpp"
+
 #include <chrono>
 #include <ctime>
 #include <ostream>
@@ -161,7 +163,7 @@ int runCardsCommand(const std::vector<std::string>& modules, bool json, std::ost
   bool anyLoaded = false;
   for (const auto& module : cards) anyLoaded = anyLoaded || module.contains("slots");
   if (json) {
-    out << cards.dump(2) << "\n";
+    out << jsonText(cards, 2) << "\n";
   } else {
     if (cards.empty()) err << "ehagent cards: no PKCS#11 module found (use --module PATH)\n";
     for (const auto& module : cards) {

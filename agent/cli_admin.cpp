@@ -3,6 +3,7 @@
 #include "agent/audit.hpp"
 #include "agent/cli.hpp"
 #include "agent/clients.hpp"
+#include "agent/json_text.hpp"
 
 namespace ehagent::agent {
 namespace {
@@ -43,7 +44,7 @@ int runClientsList(const CommonOptions& common, bool json, std::ostream& out, st
     if (json) {
       nlohmann::json array = nlohmann::json::array();
       for (const auto& c : clients) array.push_back({{"name", c.name}, {"created", c.created_utc}});
-      out << array.dump(2) << "\n";
+      out << jsonText(array, 2) << "\n";
     } else {
       for (const auto& c : clients) out << c.name << "\t" << c.created_utc << "\n";
     }
@@ -81,7 +82,7 @@ int runAuditList(const CommonOptions& common, const std::string& since,
           << dash(row.entry.patient_ssin) << "\t" << row.entry.outcome << "\t"
           << dash(row.entry.problem_code) << "\n";
     }
-    if (json) out << array.dump(2) << "\n";
+    if (json) out << jsonText(array, 2) << "\n";
     return 0;
   });
 }

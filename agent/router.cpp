@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "agent/http_hygiene.hpp"
+#include "agent/json_text.hpp"
 #include "agent/session.hpp"
 
 namespace ehagent::agent {
@@ -116,7 +117,7 @@ Response jsonResponse(const Request& request, http::status status, const nlohman
   response.set(http::field::content_type, "application/json");
   response.set(http::field::cache_control, "no-store");
   response.keep_alive(request.keep_alive());
-  response.body() = body.dump();
+  response.body() = jsonText(body);
   response.prepare_payload();
   return response;
 }
@@ -126,7 +127,7 @@ Response problemResponse(const Request& request, const Problem& problem) {
   response.set(http::field::content_type, "application/problem+json");
   response.set(http::field::cache_control, "no-store");
   response.keep_alive(request.keep_alive());
-  response.body() = problemJson(problem).dump();
+  response.body() = jsonText(problemJson(problem));
   response.prepare_payload();
   return response;
 }

@@ -1,5 +1,7 @@
 #include "agent/sse.hpp"
 
+#include "agent/json_text.hpp"
+
 namespace ehagent::agent {
 
 std::string sseHead(const Response& response) {
@@ -13,7 +15,7 @@ std::string sseHead(const Response& response) {
 }
 
 std::string sseFrame(std::uint64_t id, const std::string& type, const nlohmann::json& data) {
-  return "id: " + std::to_string(id) + "\nevent: " + type + "\ndata: " + data.dump() + "\n\n";
+  return "id: " + std::to_string(id) + "\nevent: " + type + "\ndata: " + jsonText(data) + "\n\n";
 }
 
 }  // namespace ehagent::agent

@@ -27,10 +27,13 @@ using Pkcs8Ptr = Owned<PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free>;
 
 // Keystores made by Java tools and older OpenSSL encrypt with RC2 or 40-bit schemes that
 // OpenSSL 3 keeps in its legacy provider.
+// The provider stays loaded for the life of the process; its handle is kept so that it stays
+// reachable (leak checkers otherwise report OpenSSL's provider state as lost at exit).
 void loadLegacyProviderOnce() {
   static std::once_flag once;
+  static OSSL_PROVIDER* legacy = nullptr;
   std::call_once(once, [] {
-    OSSL_PROVIDER_try_load(nullptr, "legacy", 1);
+    legacy = OSSL_PROVIDER_try_load(nullptr, "legacy", 1);
     ERR_clear_error();
   });
 }

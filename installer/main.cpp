@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agent/json_text.hpp"
 #include "agent/pinentry.hpp"
 #include "installer/commands.hpp"
 #include "installer/doctor.hpp"
@@ -22,7 +23,7 @@ void addDoctorCommand(CLI::App& app, Context& ctx) {
     if (json) {
       nlohmann::json out = nlohmann::json::array();
       for (const auto& c : checks) out.push_back({{"name", c.name}, {"state", c.state}, {"detail", c.detail}, {"hint", c.hint}});
-      std::cout << nlohmann::json{{"checks", out}, {"ok", !failed}}.dump(2) << "\n";
+      std::cout << agent::jsonText(nlohmann::json{{"checks", out}, {"ok", !failed}}, 2) << "\n";
     } else {
       for (const auto& c : checks) {
         std::cout << "[" << c.state << "] " << c.name << ": " << c.detail << "\n";

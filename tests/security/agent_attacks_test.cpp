@@ -160,6 +160,15 @@ TEST_F(AgentAttack, TwoHostHeadersAreRefused) {
   EXPECT_EQ(evil_second, 400);
 }
 
+TEST_F(AgentAttack, BytesThatAreNotUtf8InThePathGetAProblemAnswer) {
+  // The 404 problem names the path; a byte that is not UTF-8 there once made the JSON writer
+  // throw (found by fuzz_http_router). The answer must still be a problem, and the agent serve on.
+  const std::string h = "Host: " + host() + "\r\n";
+  EXPECT_EQ(get("/\xafv1/events", h), 404);
+  EXPECT_EQ(get("/v1/\xff\xfe", h + "Authorization: Bearer " + key_ + "\r\n"), 404);
+  EXPECT_EQ(get("/v1/status", h), 200);
+}
+
 TEST_F(AgentAttack, AbsoluteFormTargetDoesNotBypassTheHostCheck) {
   // The absolute-form authority is the real target (RFC 9112 3.2.2); it must not reach a route.
   EXPECT_NE(raw("GET http://evil.example/v1/status HTTP/1.1\r\nHost: " + host() + "\r\nConnection: close\r\n\r\n"), 200);
