@@ -1,16 +1,17 @@
 #include "bench/bench_support.hpp"
 
-#include <spdlog/spdlog.h>
+#include <stdlib.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
+#include <optional>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
-#include <thread>
 #include <utility>  // before asio: Boost 1.74 awaitable.hpp uses std::exchange without it
 
 #include <boost/asio/connect.hpp>
@@ -19,14 +20,6 @@
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
-
-#include "agent/audit.hpp"
-#include "agent/card_queue.hpp"
-#include "agent/clients.hpp"
-#include "agent/events.hpp"
-#include "agent/router.hpp"
-#include "agent/server.hpp"
-#include "sandbox/specimen.hpp"
 
 namespace ehagent::bench {
 
@@ -66,25 +59,30 @@ void reportMissing(const std::string& name, const std::string& reason) {
   std::cout << name << " n/a (" << reason << ")" << std::endl;
 }
 
-namespace {
-
-fs::path freshDir(const std::string& prefix) {
-  const fs::path dir = fs::temp_directory_path() / (prefix + "-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
+TempDir::TempDir(const std::string& prefix) {
+  std::string pattern = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();
+  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("cannot create a folder like " + pattern);
+  path_ = pattern;
 }
 
-}  // namespace
-
-Specimen::Specimen() : dir_(freshDir("ehagent-bench-specimen")) {
-  std::ostringstream log;
-  sandbox::writeSpecimen({dir_, softhsm_module}, log);  // sets SOFTHSM2_CONF for this process
-}
-
-Specimen::~Specimen() {
+TempDir::~TempDir() {
   std::error_code ignored;
-  fs::remove_all(dir_, ignored);
+  fs::remove_all(path_, ignored);
+}
+
+Specimen::Specimen() : dir_("ehagent-bench-specimen") {
+  const CommandResult made = runCommand(std::string("'") + EHAGENT_BENCH_SANDBOX_EXE + "' specimen --out '" +
+                                        (dir_.path() / "specimen").string() + "' 2>&1");
+  if (made.status != 0) throw std::runtime_error("ehagent-sandbox specimen failed: " + made.output);
+  ::setenv("SOFTHSM2_CONF", (dir_.path() / "specimen" / "softhsm2.conf").c_str(), 1);
+}
+
+const std::vector<SpecimenCard>& specimenCards() {
+  static const std::vector<SpecimenCard> cards = {
+      {"rsa2048", "Alice SPECIMEN", "78031215280", pkcs11::HashAlgorithm::Sha256, 32},
+      {"ecp384", "Bob SPECIMEN", "82110523358", pkcs11::HashAlgorithm::Sha384, 48},
+  };
+  return cards;
 }
 
 OpenKey openKey(const std::shared_ptr<pkcs11::Module>& module, const std::string& token_label,
@@ -92,7 +90,7 @@ OpenKey openKey(const std::shared_ptr<pkcs11::Module>& module, const std::string
   for (const pkcs11::SlotId slot : module->slotIds(true)) {
     if (module->tokenInfo(slot).label != token_label) continue;
     OpenKey open{std::make_unique<pkcs11::Session>(module, slot), 0};
-    open.session->login(pin);
+    if (!open.session->loggedIn()) open.session->login(pin);
     const auto keys = open.session->find(pkcs11::ObjectClass::PrivateKey, key_label);
     if (keys.empty()) throw std::runtime_error("no key '" + key_label + "' on " + token_label);
     open.key = keys.front();
@@ -100,41 +98,6 @@ OpenKey openKey(const std::shared_ptr<pkcs11::Module>& module, const std::string
   }
   throw std::runtime_error("no token '" + token_label + "' in the specimen");
 }
-
-struct InProcessAgent::Impl {
-  fs::path dir = freshDir("ehagent-bench-agent");
-  agent::ClientStore clients{dir / "clients.json"};
-  std::string key = clients.add("bench");
-  agent::AuditLog audit{dir / "audit.sqlite"};
-  agent::CardQueues queues{1000};
-  agent::EventBus events;
-  agent::StateBoard state{events};
-  agent::ServerContext context{agent::Config{}, clients, audit, queues, events, state, "bench"};
-  std::unique_ptr<agent::Server> server;
-  std::thread thread;
-};
-
-InProcessAgent::InProcessAgent(int io_threads) : impl_(std::make_unique<Impl>()) {
-  spdlog::set_level(spdlog::level::warn);  // a line per request would measure the terminal
-  agent::ServerOptions options;
-  options.tcp = {"127.0.0.1", 0};
-  options.socket = impl_->dir / "agent.sock";
-  options.io_threads = io_threads;
-  impl_->server = std::make_unique<agent::Server>(impl_->context, agent::makeRouter(), options);
-  impl_->server->bind();
-  impl_->thread = std::thread([this] { impl_->server->run(); });
-}
-
-InProcessAgent::~InProcessAgent() {
-  impl_->server->stop();
-  if (impl_->thread.joinable()) impl_->thread.join();
-  std::error_code ignored;
-  fs::remove_all(impl_->dir, ignored);
-}
-
-unsigned short InProcessAgent::port() const { return impl_->server->tcpPort(); }
-fs::path InProcessAgent::socketPath() const { return impl_->dir / "agent.sock"; }
-const std::string& InProcessAgent::clientKey() const { return impl_->key; }
 
 struct HttpClient::Impl {
   asio::io_context io;
@@ -185,20 +148,44 @@ HttpAnswer HttpClient::request(const std::string& method, const std::string& tar
   return impl_->tcp ? impl_->exchange(*impl_->tcp, request) : impl_->exchange(*impl_->unix, request);
 }
 
-namespace {
-
-double statusFieldMiB(const std::string& field) {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(field + ":", 0) == 0) return std::stod(line.substr(field.size() + 1)) / 1024.0;  // kB
+bool answersStatus(unsigned short port) {
+  try {
+    return HttpClient::tcp(port).request("GET", "/v1/status").status == 200;
+  } catch (const std::exception&) {
+    return false;
   }
-  return -1;
 }
 
-}  // namespace
+unsigned short freePort() {
+  asio::io_context io;
+  asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
+  return acceptor.local_endpoint().port();
+}
 
-double rssMiB() { return statusFieldMiB("VmRSS"); }
-double peakRssMiB() { return statusFieldMiB("VmHWM"); }
+CommandResult runCommand(const std::string& command) {
+  CommandResult result;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return result;
+  char buffer[4096];
+  while (const std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) result.output.append(buffer, n);
+  const int status = ::pclose(pipe);
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+bool commandExists(const std::string& name) { return runCommand("command -v " + name + " >/dev/null").status == 0; }
+
+double wrkRps(const std::string& url, int seconds) {
+  const CommandResult wrk = runCommand("wrk -t2 -c64 -d" + std::to_string(seconds) + "s " + url + " 2>&1");
+  std::smatch m;
+  if (!std::regex_search(wrk.output, m, std::regex(R"(Requests/sec:\s*([0-9.]+))"))) {
+    throw std::runtime_error("wrk gave no figure for " + url + ": " + wrk.output);
+  }
+  const double rps = std::stod(m[1]);
+  if (std::regex_search(wrk.output, std::regex(R"(Non-2xx or 3xx responses|Socket errors)"))) {
+    throw std::runtime_error("wrk saw failed requests on " + url + ": " + wrk.output);
+  }
+  return rps;
+}
 
 }  // namespace ehagent::bench

@@ -1,8 +1,8 @@
 #pragma once
 // What the bench programs share: timing samples and their percentiles, the one output format
-// (`name value unit ratio=<x> budget=<...>`), the specimen cards in a private SoftHSM2 folder,
-// an in-process agent (the real Server and Router on a free loopback port and a Unix socket),
-// and a keep-alive HTTP client for both transports.
+// (`name value unit ratio=<x> budget=<...>`), the specimen cards in a private SoftHSM2 folder
+// (written by the real `ehagent-sandbox specimen`), a key on a specimen token for the raw C_Sign
+// floor, a keep-alive HTTP client for both transports, and wrk.
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -23,66 +23,75 @@ struct Samples {
   [[nodiscard]] double percentile(double p) const;  // p in [0, 100]
 };
 
+// Times one call of `fn` into `samples`.
+template <class Fn>
+void timeOnce(Samples& samples, Fn&& fn) {
+  const auto start = std::chrono::steady_clock::now();
+  fn();
+  samples.add(std::chrono::steady_clock::now() - start);
+}
+
 // Times `fn` `count` times after `warmup` untimed calls.
 template <class Fn>
 Samples timeEach(int count, int warmup, Fn&& fn) {
   for (int i = 0; i < warmup; ++i) fn();
   Samples s;
-  for (int i = 0; i < count; ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    fn();
-    s.add(std::chrono::steady_clock::now() - start);
-  }
+  for (int i = 0; i < count; ++i) timeOnce(s, fn);
   return s;
 }
 
-// One figure: "name value unit [ratio=x] [budget=...] [note]".
+// One figure: "name value unit [ratio=x] [budget=...] [(note)]".
 void report(const std::string& name, double value, const std::string& unit, double ratio = -1,
             const std::string& budget = {}, const std::string& note = {});
 // A figure that cannot be measured in this build, with the reason.
 void reportMissing(const std::string& name, const std::string& reason);
 
-// A private copy of the specimen (ehagent-sandbox specimen) with SOFTHSM2_CONF pointing at it;
-// removed at the end.
+// A fresh private folder under the temporary directory, removed by the destructor.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& prefix);
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// A private specimen (`ehagent-sandbox specimen --out DIR`) with SOFTHSM2_CONF pointing at it in
+// this process and in the agents it spawns; removed at the end. Load the PKCS#11 module after it.
 class Specimen {
  public:
   Specimen();
-  ~Specimen();
-  Specimen(const Specimen&) = delete;
-  Specimen& operator=(const Specimen&) = delete;
-  [[nodiscard]] const std::filesystem::path& dir() const noexcept { return dir_; }
+  [[nodiscard]] const std::filesystem::path& dir() const noexcept { return dir_.path(); }
 
  private:
-  std::filesystem::path dir_;
+  TempDir dir_;
 };
 
 inline constexpr const char* softhsm_module = "/usr/lib/softhsm/libsofthsm2.so";
 inline constexpr const char* specimen_pin = "1234";
 
-// A logged-in session on the specimen token with this label, and one of its private keys.
+// The two practitioner cards of the specimen: the eID token, its holder's SSIN (the agent's
+// practitioner_ssin) and the digest its Authentication key signs in a JWT.
+struct SpecimenCard {
+  std::string name;  // figure prefix
+  std::string eid_token;
+  std::string ssin;
+  pkcs11::HashAlgorithm hash;
+  std::size_t digest_bytes;
+};
+const std::vector<SpecimenCard>& specimenCards();  // RSA-2048 (Alice), EC P-384 (Bob)
+
+// A logged-in session of this process on the specimen token with this label, and one of its
+// private keys.
 struct OpenKey {
   std::unique_ptr<pkcs11::Session> session;
   pkcs11::ObjectHandle key = 0;
 };
 OpenKey openKey(const std::shared_ptr<pkcs11::Module>& module, const std::string& token_label,
                 const std::string& key_label, const Secret& pin);
-
-// The agent's Server and Router in this process, with its own state folder and one registered
-// client; serves on I/O threads until destroyed.
-class InProcessAgent {
- public:
-  explicit InProcessAgent(int io_threads = 2);
-  ~InProcessAgent();
-  InProcessAgent(const InProcessAgent&) = delete;
-  InProcessAgent& operator=(const InProcessAgent&) = delete;
-  [[nodiscard]] unsigned short port() const;
-  [[nodiscard]] std::filesystem::path socketPath() const;
-  [[nodiscard]] const std::string& clientKey() const;
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
 
 struct HttpAnswer {
   unsigned status = 0;
@@ -106,8 +115,22 @@ class HttpClient {
   std::unique_ptr<Impl> impl_;
 };
 
-// Resident set size of this process and its peak (VmRSS, VmHWM), in MiB.
-double rssMiB();
-double peakRssMiB();
+// Whether GET /v1/status on this loopback port answers 200 now (false when nothing listens).
+bool answersStatus(unsigned short port);
+
+// A loopback TCP port that was free a moment ago.
+unsigned short freePort();
+
+// Runs a shell command; its exit status and stdout (and stderr, when the command says 2>&1).
+struct CommandResult {
+  int status = -1;
+  std::string output;
+};
+CommandResult runCommand(const std::string& command);
+bool commandExists(const std::string& name);
+
+// `wrk -t2 -c64 -d<seconds>s url`: requests per second; throws when wrk saw errors or non-2xx
+// answers, so that a refused connection never passes for throughput.
+double wrkRps(const std::string& url, int seconds);
 
 }  // namespace ehagent::bench

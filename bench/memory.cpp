@@ -1,7 +1,17 @@
-// memory: the agent's RSS when idle with both specimen eID cards present (module loaded, a session
-// on each), and its peak with 1,000 signature requests queued at once (64 connections, each with
-// 16 pipelined POST /v1/sign). The peak under the status load is printed by status_rps.
+// memory: the resident set of the real `ehagent serve` process (VmRSS and VmHWM from
+// /proc/<pid>/status), never this one's:
+//   - idle, with every specimen card present (both eIDs, both eHealth tokens) and read;
+//   - its peak under the status_rps load (wrk, 64 keep-alive connections on GET /v1/status);
+//   - its peak with 1,000 signature requests queued on the card: a fresh, logged-in agent with
+//     card_queue_depth and limits.max_connections raised so that they queue rather than get
+//     429 or a refused connection; each request is a practitioner JWT (the eID Authentication
+//     key, no PIN per signature) on its own connection, and every answer is counted. SoftHSM
+//     signs faster than the requests arrive, so the card is reached through the fault module
+//     with a C_Sign of card_sign_ms (a real eID card takes longer): the queue then really holds
+//     them all at once.
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <utility>  // before asio: Boost 1.74 awaitable.hpp uses std::exchange without it
@@ -12,7 +22,9 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
 
+#include "bench/agent_process.hpp"
 #include "bench/bench_support.hpp"
 
 using namespace ehagent;
@@ -22,57 +34,105 @@ namespace http = boost::beast::http;
 
 namespace {
 
-constexpr int connections = 64;
-constexpr int per_connection = 16;  // 1,024 requests in flight
+constexpr int queued = 1000;
+constexpr int status_seconds = 6;
+constexpr unsigned card_sign_ms = 10;
 
-// Sends every request before reading any answer; returns how many answers came back.
-int flood(unsigned short port, const std::string& key) {
-  std::string pipelined;
-  const std::string body = R"({"data":"SGVsbG8sIEJlbGdpYW4gZUlEIQ=="})";
-  for (int i = 0; i < per_connection; ++i) {
-    pipelined += "POST /v1/sign HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\nAuthorization: Bearer " + key +
-                 "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-  }
+struct Answers {
+  int ok = 0;
+  int other = 0;  // any other status, or no answer
+};
+
+// Every request is written but for its last byte, so that none can start; then the last bytes go
+// out together and the 1,000 requests reach the card queue within a few milliseconds.
+Answers flood(const AgentProcess& agent) {
+  const std::string body = R"({"kind":"practitioner","audience":"https://emr.example"})";
+  const std::string request = "POST /v1/tokens/jwt HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(agent.port()) +
+                              "\r\nAuthorization: Bearer " + agent.clientKey() +
+                              "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                              "\r\n\r\n" + body;
   asio::io_context io;
   std::vector<asio::ip::tcp::socket> sockets;
-  for (int c = 0; c < connections; ++c) {
-    sockets.emplace_back(io).connect({asio::ip::make_address("127.0.0.1"), port});
-    asio::write(sockets.back(), asio::buffer(pipelined));
+  sockets.reserve(queued);
+  for (int i = 0; i < queued; ++i) {
+    sockets.emplace_back(io).connect({asio::ip::make_address("127.0.0.1"), agent.port()});
+    asio::write(sockets.back(), asio::buffer(request.data(), request.size() - 1));
   }
-  int answered = 0;
+  for (auto& socket : sockets) asio::write(socket, asio::buffer(request.data() + request.size() - 1, 1));
+  Answers answers;
   for (auto& socket : sockets) {
     boost::beast::flat_buffer buffer;
-    for (int i = 0; i < per_connection; ++i) {
-      http::response<http::string_body> response;
-      boost::system::error_code ec;
-      http::read(socket, buffer, response, ec);
-      if (ec) break;
-      ++answered;
-    }
+    http::response<http::string_body> response;
+    boost::system::error_code ec;
+    http::read(socket, buffer, response, ec);
+    (!ec && response.result_int() == 200 ? answers.ok : answers.other) += 1;
   }
-  return answered;
+  return answers;
 }
+
+// The tokens GET /v1/status shows as present.
+std::size_t tokensPresent(const AgentProcess& agent) {
+  const auto status = nlohmann::json::parse(HttpClient::tcp(agent.port()).request("GET", "/v1/status").body, nullptr, false);
+  std::size_t present = 0;
+  if (status.is_object() && status.contains("readers")) {
+    for (const auto& reader : status["readers"]) present += reader.value("card_present", false) ? 1 : 0;
+  }
+  return present;
+}
+
+// "RssAnon x MiB, RssFile y MiB": what the resident set is made of (file: mapped code and data
+// of the binary and its shared libraries).
+std::string rssParts(const AgentProcess& agent) {
+  std::ifstream in("/proc/" + std::to_string(agent.pid()) + "/status");
+  std::string line, parts;
+  while (std::getline(in, line)) {
+    if (line.rfind("RssAnon:", 0) != 0 && line.rfind("RssFile:", 0) != 0) continue;
+    std::ostringstream part;
+    part.setf(std::ios::fixed);
+    part.precision(1);
+    part << line.substr(0, 7) << ' ' << std::stod(line.substr(8)) / 1024.0 << " MiB";
+    parts += (parts.empty() ? "" : ", ") + part.str();
+  }
+  return parts;
+}
+
+const std::string alice = "78031215280";
 
 }  // namespace
 
 int main() {
   try {
     Specimen specimen;
-    const auto module = pkcs11::Module::load(softhsm_module);
-    std::vector<pkcs11::Session> sessions;
-    for (const pkcs11::SlotId slot : module->slotIds(true)) {
-      const std::string label = module->tokenInfo(slot).label;
-      if (label == "Alice SPECIMEN" || label == "Bob SPECIMEN") sessions.emplace_back(module, slot);
+    {
+      // limits.max_connections above wrk's 64, so that a probe's lingering connection never
+      // makes wrk count a refusal; the limit plays no part in memory.
+      AgentProcess agent({alice, "", 8, 128});
+      agent.waitUntilReady();
+      agent.waitForPractitioner(alice);
+      const std::size_t tokens = tokensPresent(agent);
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      report("memory.idle", agent.rssMiB(), "MiB", -1, "<=15",
+             "VmRSS of ehagent serve, " + std::to_string(tokens) + " specimen tokens present; " + rssParts(agent));
+      if (commandExists("wrk")) {
+        const double rps = wrkRps("http://127.0.0.1:" + std::to_string(agent.port()) + "/v1/status", status_seconds);
+        report("memory.peak_status_load", agent.peakRssMiB(), "MiB", -1, "<=64",
+               "VmHWM under wrk -c64, " + std::to_string(static_cast<long>(rps)) + " req/s");
+      } else {
+        reportMissing("memory.peak_status_load", "wrk is not installed; scripts/bench.sh installs it");
+      }
     }
-    InProcessAgent agent;
-    HttpClient client = HttpClient::tcp(agent.port());
-    for (int i = 0; i < 20; ++i) (void)client.request("GET", "/v1/status");
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    report("memory.idle", rssMiB(), "MiB", -1, "<=15",
-           std::to_string(sessions.size()) + " eID cards present; in-process agent, SoftHSM included");
-    const int answered = flood(agent.port(), agent.clientKey());
-    report("memory.peak_queued_signatures", peakRssMiB(), "MiB", -1, "<=64",
-           std::to_string(answered) + "/" + std::to_string(connections * per_connection) + " answered");
+    AgentOptions slow_card{alice, "pin 1234\npin 1234\n", 1024, queued + 64};
+    slow_card.through_fault_module = true;
+    AgentProcess agent(slow_card);
+    agent.waitUntilReady();
+    agent.waitForPractitioner(alice);
+    agent.logIn();
+    agent.fault().setSignLatency(card_sign_ms);
+    const Answers answers = flood(agent);
+    report("memory.peak_queued_signatures", agent.peakRssMiB(), "MiB", -1, "<=64",
+           "VmHWM, " + std::to_string(answers.ok) + "/" + std::to_string(queued) + " JWTs signed, " +
+               std::to_string(answers.other) + " other answers, C_Sign " + std::to_string(card_sign_ms) + " ms");
+    if (answers.ok != queued) return 1;
   } catch (const std::exception& e) {
     std::cerr << "memory: " << e.what() << "\n";
     return 1;

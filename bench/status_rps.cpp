@@ -1,18 +1,21 @@
-// status_rps: requests per second on GET /v1/status with 64 keep-alive connections (wrk), against
-// nginx serving a static JSON of the same size, on this machine in the same run. Also prints the
-// agent's peak RSS under that load (the `memory` figure's load part).
+// status_rps: requests per second on GET /v1/status of the real `ehagent serve` (every specimen
+// card present and read), with 64 keep-alive connections (wrk -t2 -c64), against nginx serving a
+// static JSON of the same size, on this machine in the same run and with the same wrk settings.
+// The two are measured in turn, twice each, and the better run of each is kept: on a shared
+// machine a neighbour's burst can only lower a run, never raise it. The agent runs at its default
+// log level, which writes a line per request; nginx's access log is off.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <regex>
 #include <string>
 #include <thread>
 
+#include "bench/agent_process.hpp"
 #include "bench/bench_support.hpp"
 
 using namespace ehagent::bench;
@@ -20,34 +23,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* const wrk_seconds = "8";
-
-std::string run(const std::string& command) {
-  std::string out;
-  if (FILE* pipe = ::popen(command.c_str(), "r")) {
-    char buffer[4096];
-    while (const std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, n);
-    ::pclose(pipe);
-  }
-  return out;
-}
-
-double wrkRps(const std::string& url) {
-  const std::string out = run(std::string("wrk -t2 -c64 -d") + wrk_seconds + "s " + url + " 2>&1");
-  std::smatch m;
-  if (!std::regex_search(out, m, std::regex(R"(Requests/sec:\s*([0-9.]+))"))) {
-    throw std::runtime_error("wrk gave no figure: " + out);
-  }
-  const std::string errors = std::regex_search(out, m, std::regex(R"(Non-2xx or 3xx responses:\s*([0-9]+))")) ? m[1].str() : "";
-  if (!errors.empty()) std::cerr << "status_rps: " << url << " gave " << errors << " non-2xx answers\n";
-  std::regex_search(out, m, std::regex(R"(Requests/sec:\s*([0-9.]+))"));
-  return std::stod(m[1]);
-}
+constexpr int wrk_seconds = 8;
+constexpr int turns = 2;
 
 // nginx as this user, on a free loopback port, from a config of its own.
 class Nginx {
  public:
   Nginx(const fs::path& dir, const std::string& json, unsigned short port) {
+    // Started as root, nginx's workers run as an unprivileged user that must read the file.
+    fs::permissions(dir, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
     fs::create_directories(dir / "www/v1");
     fs::create_directories(dir / "logs");
     std::ofstream(dir / "www/v1/status") << json;
@@ -77,35 +61,38 @@ class Nginx {
   pid_t pid_ = -1;
 };
 
-bool answers(const std::string& url) { return run("curl -s -o /dev/null -w '%{http_code}' " + url) == "200"; }
-
 }  // namespace
 
 int main() {
   try {
-    if (run("command -v wrk").empty() || run("command -v nginx").empty()) {
+    if (!commandExists("wrk") || !commandExists("nginx")) {
       reportMissing("status_rps", "wrk or nginx is not installed; scripts/bench.sh installs them");
       return 0;
     }
     Specimen specimen;
-    InProcessAgent agent;
-    HttpClient probe = HttpClient::tcp(agent.port());
-    const std::string json = probe.request("GET", "/v1/status").body;
+    const std::string alice = "78031215280";
+    // limits.max_connections above wrk's 64, so that a probe's lingering connection never makes
+    // wrk count a refusal.
+    AgentProcess agent({alice, "", 8, 128});
+    agent.waitUntilReady();
+    agent.waitForPractitioner(alice);
+    const std::string json = HttpClient::tcp(agent.port()).request("GET", "/v1/status").body;
 
-    const fs::path dir = fs::temp_directory_path() / ("ehagent-bench-nginx-" + std::to_string(::getpid()));
-    const unsigned short nginx_port = static_cast<unsigned short>(agent.port() + 1);
-    Nginx nginx(dir, json, nginx_port);
-    const std::string nginx_url = "http://127.0.0.1:" + std::to_string(nginx_port) + "/v1/status";
-    for (int i = 0; i < 100 && !answers(nginx_url); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    TempDir dir("ehagent-bench-nginx");
+    const unsigned short nginx_port = freePort();
+    Nginx nginx(dir.path(), json, nginx_port);
+    for (int i = 0; i < 200 && !answersStatus(nginx_port); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (HttpClient::tcp(nginx_port).request("GET", "/v1/status").body != json) throw std::runtime_error("nginx serves another body");
 
-    const double before = peakRssMiB();
-    const double agent_rps = wrkRps("http://127.0.0.1:" + std::to_string(agent.port()) + "/v1/status");
-    const double nginx_rps = wrkRps(nginx_url);
-    report("status_rps.agent", agent_rps, "req/s", agent_rps / nginx_rps, ">=0.7", std::to_string(json.size()) + " byte body");
-    report("status_rps.nginx", nginx_rps, "req/s");
-    report("memory.peak_status_load", peakRssMiB(), "MiB", -1, "<=64", "in-process agent, idle peak was " + std::to_string(before));
-    std::error_code ignored;
-    fs::remove_all(dir, ignored);
+    double agent_rps = 0, nginx_rps = 0;
+    for (int turn = 0; turn < turns; ++turn) {
+      agent_rps = std::max(agent_rps, wrkRps("http://127.0.0.1:" + std::to_string(agent.port()) + "/v1/status", wrk_seconds));
+      nginx_rps = std::max(nginx_rps, wrkRps("http://127.0.0.1:" + std::to_string(nginx_port) + "/v1/status", wrk_seconds));
+    }
+    const std::string runs = "best of " + std::to_string(turns) + " wrk -t2 -c64 -d" + std::to_string(wrk_seconds) + "s";
+    report("status_rps.agent", agent_rps, "req/s", agent_rps / nginx_rps, ">=0.7",
+           std::to_string(json.size()) + " byte body, " + runs);
+    report("status_rps.nginx", nginx_rps, "req/s", -1, "", "same body, " + runs);
   } catch (const std::exception& e) {
     std::cerr << "status_rps: " << e.what() << "\n";
     return 1;
