@@ -31,7 +31,7 @@ using Pkcs8Ptr = Owned<PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free>;
 // reachable (leak checkers otherwise report OpenSSL's provider state as lost at exit).
 void loadLegacyProviderOnce() {
   static std::once_flag once;
-  static OSSL_PROVIDER* legacy = nullptr;
+  [[maybe_unused]] static OSSL_PROVIDER* legacy = nullptr;
   std::call_once(once, [] {
     legacy = OSSL_PROVIDER_try_load(nullptr, "legacy", 1);
     ERR_clear_error();
