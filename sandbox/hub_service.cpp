@@ -2,9 +2,11 @@
 
 #include <ctime>
 #include <fstream>
+#include <stdexcept>
 
 #include "sandbox/hub_answers.hpp"
 #include "sandbox/hub_caller.hpp"
+#include "sandbox/random_failure.hpp"
 #include "tokens/error.hpp"
 #include "tokens/hub_read.hpp"
 #include "tokens/hub_types.hpp"
@@ -82,7 +84,11 @@ std::string patientOf(const Element& holder, std::string_view scheme = "INSS") {
 }  // namespace
 
 HubService::HubService(HubServiceOptions options)
-    : options_(std::move(options)), store_(options_.database) {}
+    : options_(std::move(options)), store_(options_.database) {
+  if (options_.failPercent < 0 || options_.failPercent > 100) {
+    throw std::invalid_argument("the hub's fail percent is 0 to 100");
+  }
+}
 
 void HubService::registerWith(Server& server, const std::string& path) {
   server.route("POST", path, [this](const Request& r) { return handle(r); });
@@ -96,6 +102,7 @@ Response HubService::handle(const Request& request) {
     return r;
   }
   if (mode == "fault") return fault("soapenv:Server", "the sandbox hub was told to fail");
+  if (failThisCall(options_.failPercent)) return fault("soapenv:Server", "sandbox: random failure");
 
   const auto op = tokens::hub::operationFromSoapAction(request.header("soapaction"));
   if (!op) return fault("soapenv:Client", "unknown SOAPAction '" + request.header("soapaction") + "'");

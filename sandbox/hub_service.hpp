@@ -24,6 +24,9 @@ struct HubServiceOptions {
   // connection), "slow" (answer after slowDelay) or "fault" (a SOAP fault); absent or empty: behave.
   std::filesystem::path controlFile;
   std::chrono::milliseconds slowDelay{30000};
+  // This share of calls (0..100), picked at random, gets a SOAP fault whatever the control file
+  // says: a flaky hub for the load and fault soak.
+  int failPercent = 0;
 };
 
 inline constexpr const char* kHubPath = "/hubservices/intrahub/v3";

@@ -25,6 +25,9 @@ int main(int argc, char** argv) {
   serveCommand->add_option("--listen", serve.listen, "loopback HOST:PORT; port 0 picks one")->capture_default_str();
   serveCommand->add_option("--control", serve.control, "STS misbehaviour control file (JSON)");
   serveCommand->add_option("--hub-control", serve.hub_control, "hub misbehaviour control file");
+  serveCommand->add_option("--hub-fail-percent", serve.hub_fail_percent, "this share of hub calls gets a SOAP fault")
+      ->check(CLI::Range(0, 100))
+      ->capture_default_str();
   serveCommand->add_option("--practitioners", serve.practitioners, "practitioner table (JSON)");
 
   CLI11_PARSE(app, argc, argv);

@@ -57,6 +57,7 @@ int runServeCommand(const ServeOptions& options, std::ostream& out, std::ostream
     HubServiceOptions hub;
     hub.stsTrust = {sts_cert};
     hub.controlFile = options.hub_control;
+    hub.failPercent = options.hub_fail_percent;
     HubService hub_service(std::move(hub));
 
     const auto [host, port] = splitListen(options.listen);

@@ -12,6 +12,7 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:0";  // port 0: the kernel picks; the first line printed tells which
   std::filesystem::path control;       // STS misbehaviour control file (JSON), optional
   std::filesystem::path hub_control;   // hub misbehaviour control file, optional
+  int hub_fail_percent = 0;            // this share of hub calls gets a SOAP fault
   std::filesystem::path practitioners; // practitioner table; default: the built-in one
 };
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "sandbox/random_failure.hpp"
 #include "sandbox/sts_assertion.hpp"
 #include "tokens/encoding.hpp"
 #include "tokens/error.hpp"
@@ -199,11 +200,7 @@ Response StsService::handle(const Request& request) {
     return r;
   }
   if (ctl.mode == "fault") return soapFault("soapenv:Server", "sandbox: told to fault");
-  if (ctl.fail_percent > 0) {
-    unsigned char roll = 0;
-    RAND_bytes(&roll, 1);
-    if (roll % 100 < ctl.fail_percent) return soapFault("soapenv:Server", "sandbox: random failure");
-  }
+  if (failThisCall(ctl.fail_percent)) return soapFault("soapenv:Server", "sandbox: random failure");
   Response response = answer(request, ctl);
   if (ctl.mode == "slow") response.delay = std::chrono::milliseconds(ctl.delay_ms);
   return response;

@@ -1,6 +1,7 @@
 // The sandbox hub's rules, driven through its handler with envelopes signed as the agent signs them.
 #include <gtest/gtest.h>
 
+#include "sandbox/random_failure.hpp"
 #include "tests/hubs/sandbox_hub_fixture.hpp"
 #include "tests/hubs/sumehr_sample.hpp"
 #include "tokens/error.hpp"
@@ -126,6 +127,36 @@ TEST_F(SandboxHub, ChangedBodyIsAFault) {
   r.envelope.replace(r.envelope.find("2026-01-01"), 10, "2026-01-02");
   const auto code = faultCode([&] { call(r); });
   EXPECT_NE(code.find("signature_invalid"), std::string::npos) << code;
+}
+
+TEST_F(SandboxHub, FailPercentGivesThatShareOfCallsAFault) {
+  EXPECT_TRUE(consent()["acknowledge"]["iscomplete"].get<bool>());
+  sandbox::HubServiceOptions options;
+  options.stsTrust = {certs::Certificate::loadFile(stsPem_)};
+  options.failPercent = 100;
+  hub_ = std::make_unique<sandbox::HubService>(options);
+  for (int i = 0; i < 3; ++i) {
+    const auto code = faultCode([&] { consent(); });
+    EXPECT_NE(code.find("sandbox: random failure"), std::string::npos) << code;
+  }
+  options.failPercent = 101;
+  EXPECT_THROW(sandbox::HubService{options}, std::invalid_argument);
+}
+
+// The soak asks for 10 %: the roll must give 10 %, not the 11.7 % of a one-byte roll modulo 100.
+// Over a million rolls, +-0.3 points is ten standard deviations; 11.7 % is over fifty away.
+TEST(SandboxFailRoll, GivesTheShareAskedFor) {
+  int zero = 0, hundred = 0, ten = 0;
+  for (int i = 0; i < 1000; ++i) {
+    zero += sandbox::failThisCall(0);
+    hundred += sandbox::failThisCall(100);
+  }
+  EXPECT_EQ(zero, 0);
+  EXPECT_EQ(hundred, 1000);
+  constexpr int rolls = 1000000;
+  for (int i = 0; i < rolls; ++i) ten += sandbox::failThisCall(10);
+  EXPECT_NEAR(ten * 100.0 / rolls, 10.0, 0.3);
+  EXPECT_THROW((void)sandbox::failThisCall(-1), std::invalid_argument);
 }
 
 }  // namespace
