@@ -47,7 +47,10 @@ CK_RV signWithFaults(CK_SESSION_HANDLE ours, Call&& call) {
   }
   const CK_SESSION_HANDLE real_handle = session->real;
   CK_FUNCTION_LIST* real = f.real;
+  f.beginRealCall(session->slot);
+  const CK_SLOT_ID slot = session->slot;
   lock.unlock();
+  RealCall running(f, slot);
   return call(real, real_handle);
 }
 

@@ -123,20 +123,34 @@ void Fault::refresh() {
   if (now == seen_) return;
   seen_ = now;
   Config next = configFrom(readSettings(control));
-  applyRemovals(config.removed, next.removed);
   next.module = config.module;  // the forwarded module is fixed at C_Initialize
+  const std::set<std::string> before = config.removed;
   config = std::move(next);
+  // A copy: applyRemovals may let go of `mutex` while it waits, and another refresh may come in.
+  const std::set<std::string> after = config.removed;
+  applyRemovals(before, after);
 }
 
 void Fault::applyRemovals(const std::set<std::string>& before, const std::set<std::string>& after) {
+  std::vector<CK_SLOT_ID> pulled;
   for (const auto& label : after) {
     if (before.count(label) != 0) continue;
-    ++epochs_[label];
-    // A pulled card forgets its login state; closing the real sessions makes SoftHSM forget too.
+    ++epochs_[label];  // from here on, the card's sessions refuse new calls
     for (const auto& [slot, slot_label] : labels_) {
-      if (slot_label == label && real != nullptr) real->C_CloseAllSessions(slot);
+      if (slot_label == label) pulled.push_back(slot);
     }
   }
+  // A pulled card forgets its login state; closing the real sessions makes SoftHSM forget too,
+  // once the calls already running on them have returned (the wait lets go of `mutex`).
+  for (const CK_SLOT_ID slot : pulled) {
+    calls_done_.wait(mutex, [&] { return in_flight_[slot] == 0; });
+    if (real != nullptr) real->C_CloseAllSessions(slot);
+  }
+}
+
+void Fault::endRealCall(CK_SLOT_ID slot) {
+  std::lock_guard lock(mutex);
+  if (--in_flight_[slot] == 0) calls_done_.notify_all();
 }
 
 CK_SESSION_HANDLE Fault::addSession(CK_SLOT_ID slot, CK_SESSION_HANDLE real_handle) {

@@ -75,6 +75,12 @@ class Fault {
   // Presence changes not yet reported by C_WaitForSlotEvent.
   std::optional<CK_SLOT_ID> nextSlotEvent();
 
+  // A call on a real session runs without `mutex`; these bracket it (begin with `mutex` held, end
+  // takes it), so that a card pull closes the card's real sessions only once no call runs on them:
+  // SoftHSM frees a session's operation under a running C_Sign otherwise.
+  void beginRealCall(CK_SLOT_ID slot) { ++in_flight_[slot]; }
+  void endRealCall(CK_SLOT_ID slot);
+
   // The emulated beid PIN counter, kept in the state file so that it survives the process.
   unsigned countLogin(const std::string& label);  // returns the tries left
   void recordLoginResult(const std::string& label, CK_RV rv);
@@ -89,7 +95,22 @@ class Fault {
   std::map<std::string, std::uint64_t> epochs_;
   std::map<CK_SESSION_HANDLE, Session> sessions_;
   std::map<CK_SLOT_ID, bool> reported_present_;
+  std::map<CK_SLOT_ID, unsigned> in_flight_;
+  std::condition_variable_any calls_done_;
   CK_SESSION_HANDLE next_handle_ = 1;
+};
+
+// Ends a real call begun with Fault::beginRealCall when it goes out of scope.
+class RealCall {
+ public:
+  RealCall(Fault& fault, CK_SLOT_ID slot) : fault_(fault), slot_(slot) {}
+  RealCall(const RealCall&) = delete;
+  RealCall& operator=(const RealCall&) = delete;
+  ~RealCall() { fault_.endRealCall(slot_); }
+
+ private:
+  Fault& fault_;
+  CK_SLOT_ID slot_;
 };
 
 Fault& fault();

@@ -8,14 +8,18 @@
 namespace ehagent::p11fault {
 namespace {
 
-CK_RV resolve(CK_SESSION_HANDLE ours, CK_SESSION_HANDLE& real_handle, CK_FUNCTION_LIST*& list) noexcept {
+// On CKR_OK the real call has begun (Fault::beginRealCall): the caller ends it with a RealCall.
+CK_RV resolve(CK_SESSION_HANDLE ours, CK_SESSION_HANDLE& real_handle, CK_SLOT_ID& slot,
+              CK_FUNCTION_LIST*& list) noexcept {
   try {
     Fault& f = fault();
     std::lock_guard lock(f.mutex);
     Session* session = nullptr;
     if (const CK_RV rv = f.findSession(ours, session); rv != CKR_OK) return rv;
     real_handle = session->real;
+    slot = session->slot;
     list = f.real;
+    f.beginRealCall(slot);
     return CKR_OK;
   } catch (...) {
     return CKR_GENERAL_ERROR;
@@ -26,8 +30,10 @@ CK_RV resolve(CK_SESSION_HANDLE ours, CK_SESSION_HANDLE& real_handle, CK_FUNCTIO
 template <auto Member, typename... Args>
 CK_RV forwardSession(CK_SESSION_HANDLE ours, Args... args) {
   CK_SESSION_HANDLE real_handle = 0;
+  CK_SLOT_ID slot = 0;
   CK_FUNCTION_LIST* list = nullptr;
-  if (const CK_RV rv = resolve(ours, real_handle, list); rv != CKR_OK) return rv;
+  if (const CK_RV rv = resolve(ours, real_handle, slot, list); rv != CKR_OK) return rv;
+  RealCall running(fault(), slot);
   return (list->*Member)(real_handle, args...);
 }
 

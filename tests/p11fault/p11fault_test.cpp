@@ -3,7 +3,9 @@
 #include <p11-kit/pkcs11.h>
 
 #include <algorithm>
+#include <atomic>
 #include <future>
+#include <thread>
 
 #include "pkcs11/error.hpp"
 #include "tests/p11fault/fault_fixture.hpp"
@@ -192,6 +194,50 @@ TEST_F(FaultModule, SlowCardStillSigns) {
   session.login(Secret("1234"));
   const auto signature = signText(session, authenticationKey(session), "slowly");
   EXPECT_TRUE(opensslVerifies("alice", "slowly", signature));
+}
+
+// Pulls while other threads sign: a call already running when the card goes finishes, the next
+// ones get the pulled card's errors, and the card's real sessions are closed only after the
+// running calls return (SoftHSM crashed in C_Sign when a pull closed them mid-call; the agent's
+// soak found it). Many pulls against two busy signers make that race likely.
+TEST_F(FaultModule, PullsWhileOtherThreadsSignBreakNoCall) {
+  const auto slot = slotOf(alice);
+  std::atomic<bool> stop{false};
+  std::atomic<int> signatures{0}, unexpected{0};
+  const auto signer = [&] {
+    while (!stop) {
+      try {
+        Session session(module_, slot);
+        if (!session.loggedIn()) session.login(Secret("1234"));
+        const auto key = authenticationKey(session);
+        while (!stop) {
+          (void)signText(session, key, "busy");
+          ++signatures;
+        }
+      } catch (const pkcs11::Error& e) {
+        if (e.kind() != ErrorKind::CardRemoved && e.kind() != ErrorKind::NotLoggedIn) {
+          ++unexpected;
+          ADD_FAILURE() << e.what();
+        }
+      }
+    }
+  };
+  std::thread first(signer), second(signer);
+  for (int pull = 0; pull < 100; ++pull) {
+    control_->removeCard(alice);
+    EXPECT_FALSE(contains(module_->slotIds(true), slot));
+    control_->insertCard(alice);
+    EXPECT_TRUE(contains(module_->slotIds(true), slot));
+  }
+  stop = true;
+  first.join();
+  second.join();
+  EXPECT_EQ(unexpected, 0);
+  EXPECT_GT(signatures, 0);
+
+  Session after(module_, slot);
+  if (!after.loggedIn()) after.login(Secret("1234"));
+  EXPECT_TRUE(opensslVerifies("alice", "after the pulls", signText(after, authenticationKey(after), "after the pulls")));
 }
 
 }  // namespace
