@@ -33,25 +33,30 @@ asio::thread_pool& hubIoPool() {
   return pool;
 }
 
-// Runs blocking network work on the hub pool and resumes the handler on its own executor.
+// Runs blocking network work on the hub pool and resumes the handler on its own executor. Shaped
+// like CardQueue::run because GCC 12 destroys the temporaries of a co_await expression twice: an
+// initiation lambda written inside the co_await released its copy of the connection's executor
+// twice, and under load the connection then wrote its answer through freed memory. So the work and
+// its result live on the heap, the initiation is a named local, and nothing but an error comes
+// back through the co_await.
 asio::awaitable<json> offload(std::function<json()> work) {
   auto executor = co_await asio::this_coro::executor;
-  co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(std::exception_ptr, json)>(
-      [executor, work = std::move(work)](auto handler) mutable {
-        asio::post(hubIoPool(), [executor, work = std::move(work), handler = std::move(handler)]() mutable {
-          std::exception_ptr error;
-          json result;
-          try {
-            result = work();
-          } catch (...) {
-            error = std::current_exception();
-          }
-          asio::post(executor, [handler = std::move(handler), error, result = std::move(result)]() mutable {
-            handler(error, std::move(result));
-          });
-        });
-      },
-      asio::use_awaitable);
+  auto shared_work = std::make_shared<std::function<json()>>(std::move(work));
+  auto result = std::make_shared<json>();
+  auto initiation = [executor, shared_work, result](auto handler) {
+    asio::post(hubIoPool(), [executor, shared_work, result, handler = std::move(handler)]() mutable {
+      std::exception_ptr error;
+      try {
+        *result = (*shared_work)();
+      } catch (...) {
+        error = std::current_exception();
+      }
+      asio::post(executor, [handler = std::move(handler), error]() mutable { handler(error); });
+    });
+  };
+  co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(std::exception_ptr)>(initiation,
+                                                                                          asio::use_awaitable);
+  co_return std::move(*result);
 }
 
 // Builds the body for a header; may read the patient's card (and so sets the audited patient).
@@ -109,7 +114,9 @@ asio::awaitable<Response> runHubJob(const Request& request, RequestContext& ctx,
       audit("ok", "");
       co_return jsonResponse(request, http::status::ok, out);
     }
-    const auto answer = co_await offload([&] { return tokens::hub::submitHubRequest(*endpoint, signed_); });
+    std::function<json()> submit = [&] { return tokens::hub::submitHubRequest(*endpoint, signed_); };
+    json answer;
+    answer = co_await offload(std::move(submit));
     out.update(answer);
     out["mode"] = "submit";
     out["hub"] = endpoint->name;
