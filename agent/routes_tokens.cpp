@@ -81,14 +81,16 @@ boost::asio::awaitable<Response> postJwt(const Request& request, RequestContext&
       });
     });
   } else if (kind == "practitioner") {
-    const auto who = session.identified();
-    if (!who || !session.loggedIn()) throw ProblemError(problems::notLoggedIn());
-    tokens::jws::PractitionerToken claims;
-    claims.ssin = who->ssin;
-    claims.nihii = who->nihii;
-    claims.name = who->first_names + " " + who->surname;
-    claims.audience = audience;
+    // The login check runs inside `audited`: a refusal for want of a session is audited, as it is
+    // for the client assertion.
     jwt = co_await audited(context, "jwt-practitioner", [&]() {
+      const auto who = session.identified();
+      if (!who || !session.loggedIn()) throw ProblemError(problems::notLoggedIn());
+      tokens::jws::PractitionerToken claims;
+      claims.ssin = who->ssin;
+      claims.nihii = who->nihii;
+      claims.name = who->first_names + " " + who->surname;
+      claims.audience = audience;
       return session.withAuthenticationKey<std::string>(
           [claims](tokens::Signer& signer) { return tokens::jws::practitionerToken(claims, signer); });
     });

@@ -34,18 +34,24 @@ std::string hcpartyCode(const std::string& profession) {
 boost::asio::awaitable<nlohmann::json> AgentSession::login(std::string client) {
   std::optional<PractitionerInfo> who;
   std::vector<CardInfo> all;
+  nlohmann::json current;
   {
     std::lock_guard lock(mutex_);
     who = state_->practitioner;
     if (who && state_->eid) {
       state_->last_use = std::chrono::steady_clock::now();
-      co_return sessionJsonLocked();  // already logged in: the PIN state is still valid
+      current = sessionJsonLocked();  // already logged in: the PIN state is still valid
     }
     for (const auto& [path, cards] : state_->cards) all.insert(all.end(), cards.begin(), cards.end());
   }
   const auto audit = [&](const std::string& outcome, const std::string& code) {
     server_.audit.append(AuditEntry{client, who ? who->ssin : "", "login", "", "", outcome, code});
   };
+  // Joining the session is audited like a login with PINs: every POST /v1/session has its row.
+  if (!current.is_null()) {
+    audit("ok", "");
+    co_return current;
+  }
   if (!who) {
     const Problem refused = problems::noCard("no practitioner eID card is inserted");
     audit("refused", refused.code);

@@ -46,6 +46,27 @@ TEST_F(SessionLoginTest, RightPinLogsInOverTcpAndOutOverTheUnixSocket) {
   EXPECT_NE(audit.body.find("\"ok\""), std::string::npos) << audit.body;
 }
 
+// One audit row per request, whatever the outcome: a practitioner JWT refused for want of a
+// session, and a second login that joins the session without asking a PIN, each have theirs.
+TEST_F(SessionLoginTest, EveryLoginAndTokenRequestHasItsAuditRow) {
+  startIdentified("pin 1234\npin 1234\n");
+  const std::string jwt = R"({"kind":"practitioner","audience":"https://emr.example"})";
+  const HttpResult refused = agent_.request("POST", "/v1/tokens/jwt", jwt);
+  ASSERT_EQ(refused.json()["code"], "not_logged_in") << refused.body;
+  const auto jwtRows = agent_.request("GET", "/v1/audit?operation=jwt-practitioner").json()["rows"];
+  ASSERT_EQ(jwtRows.size(), 1u) << jwtRows.dump();
+  EXPECT_EQ(jwtRows[0]["outcome"], "refused");
+  EXPECT_EQ(jwtRows[0]["problem_code"], "not_logged_in");
+
+  ASSERT_EQ(agent_.request("POST", "/v1/session").status, 200);
+  const HttpResult joined = agent_.request("POST", "/v1/session");  // the script has no PIN left
+  ASSERT_EQ(joined.status, 200) << joined.body;
+  EXPECT_EQ(joined.json()["session"]["logged_in"], true);
+  const auto loginRows = agent_.request("GET", "/v1/audit?operation=login").json()["rows"];
+  ASSERT_EQ(loginRows.size(), 2u) << loginRows.dump();
+  for (const auto& row : loginRows) EXPECT_EQ(row["outcome"], "ok") << row.dump();
+}
+
 TEST_F(SessionLoginTest, WrongPinCostsExactlyOneTryAndIsNotRetried) {
   startIdentified("pin 9999\npin 1234\npin 1234\n");
   const unsigned logins_before = agent_.fault().loginCount(kAliceEid);
