@@ -26,15 +26,8 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
-# Waits for a line matching $2 in file $1 and prints it.
-wait_for_line() {
-  for _ in $(seq 1 300); do
-    if grep -m1 -E "$2" "$1" 2>/dev/null; then return 0; fi
-    sleep 0.1
-  done
-  cat "$1" >&2
-  die "timed out waiting for '$2' in $1"
-}
+# shellcheck source=scripts/wait_for_line.sh
+source "$root/scripts/wait_for_line.sh"
 
 bold "Specimen cards: Alice SPECIMEN (RSA eID), Bob SPECIMEN (EC P-384 eID), their eHealth tokens"
 rm -rf "$demo"

@@ -1,55 +1,99 @@
 #!/usr/bin/env bash
-# The load and fault soak: starts the agent (`ehagent serve`) on the specimen cards through the
-# fault-injecting PKCS#11 module, with a private state folder and a client key, and runs the soak
-# driver against it for SOAK_SECONDS (default 600). The driver pulls a card every 20 s and prints
-# the counts; the agent's audit chain is verified at the end.
+# The load and fault soak (`make soak`): the specimen cards behind the fault-injecting PKCS#11
+# module, the sandbox STS and hub on loopback HTTPS failing 10 % of calls, and `ehagent serve`
+# pointed at them with the scripted pinentry answering the specimen PIN. The soak driver
+# (tests/soak) sends mixed traffic for SOAK_SECONDS (default 600), pulls the practitioner's eID out
+# every 20 s and logs in again after it, and prints the counts; then the audit chain is verified.
+# Exits non-zero on any broken check.
 #   SOAK_SECONDS=60 scripts/soak.sh build/dev
 set -euo pipefail
-cd "$(dirname "$0")/.."
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
 build=${1:-build/dev}
 seconds=${SOAK_SECONDS:-600}
+fail_percent=${SOAK_FAIL_PERCENT:-10}
 
-cmake --build "$build" -j"${SOAK_BUILD_JOBS:-2}" --target soak_driver ehagent ehagent-sandbox ehagent_p11fault
+cmake --build "$build" -j"${SOAK_BUILD_JOBS:-2}" \
+  --target soak_driver ehagent ehagent-sandbox ehagent_p11fault ehagent-test-pinentry
+build=$(cd "$build" && pwd)
 agent="$build/agent/ehagent"
+sandbox="$build/sandbox/ehagent-sandbox"
+pinentry="$build/tests/pinentry/ehagent-test-pinentry"
 fault=$(find "$build/tests/p11fault" -name 'libehagent_p11fault.so' | head -1)
-if [ ! -x "$agent" ] || [ -z "$fault" ]; then
-  echo "soak: needs $agent and the fault module; build them first" >&2
-  exit 1
-fi
+for exe in "$agent" "$sandbox" "$pinentry" "$build/tests/soak/soak_driver"; do
+  [ -x "$exe" ] || { echo "soak: $exe is missing" >&2; exit 1; }
+done
+[ -n "$fault" ] || { echo "soak: the fault module is missing" >&2; exit 1; }
 
 work=$(mktemp -d)
-agent_pid=
+pids=()
+status=1
+# The logs and the audit log stay for a look when the soak fails, or when SOAK_KEEP=1.
 cleanup() {
-  if [ -n "$agent_pid" ]; then kill "$agent_pid" 2>/dev/null || true; wait "$agent_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ "$status" -eq 0 ] && [ -z "${SOAK_KEEP:-}" ]; then rm -rf "$work"; else echo "soak: logs in $work" >&2; fi
 }
-trap cleanup EXIT
+trap cleanup EXIT INT TERM
 
-"$build/sandbox/ehagent-sandbox" specimen --out "$work/specimen" >/dev/null
-export SOFTHSM2_CONF="$work/specimen/softhsm2.conf"
+# shellcheck source=scripts/wait_for_line.sh
+source "$root/scripts/wait_for_line.sh"
+
+"$sandbox" specimen --out "$work/specimen" >/dev/null
+# shellcheck disable=SC1091
+source "$work/specimen/env"
+mkdir -m 700 "$work/run" "$work/state"
+
+# Bob's cards stay out: with his eID in, the agent would take him as the practitioner while
+# Alice's card is pulled, and the rest of the soak would run in his name.
 export EHAGENT_P11FAULT_CONF="$work/fault.conf"
-: >"$EHAGENT_P11FAULT_CONF"
-port=$(( 20000 + RANDOM % 20000 ))
-cat >"$work/agent.toml" <<TOML
-listen = "127.0.0.1:$port"
+echo "removed = Bob SPECIMEN,eHealth Bob SPECIMEN" >"$EHAGENT_P11FAULT_CONF"
+
+echo "{\"fail_percent\": $fail_percent}" >"$work/sts-control.json"
+"$sandbox" serve --specimen "$work/specimen" --listen 127.0.0.1:0 --control "$work/sts-control.json" \
+  --hub-fail-percent "$fail_percent" >"$work/sandbox.out" 2>"$work/sandbox.log" &
+sandbox_pid=$!
+pids+=("$sandbox_pid")
+sandbox_url=$(wait_for_line "$work/sandbox.out" '^listening on https://' | sed 's/^listening on //')
+
+# Each login takes two PINs and each signature one: more answers than the soak can use.
+export EHAGENT_PINENTRY_SCRIPT="$work/pinentry.script"
+awk -v n=$((seconds * 100 + 1000)) 'BEGIN { for (i = 0; i < n; i++) print "pin 1234" }' >"$EHAGENT_PINENTRY_SCRIPT"
+
+cat >"$work/agent.toml" <<EOF
+listen = "127.0.0.1:0"
+socket = "$work/run/api.sock"
 state_dir = "$work/state"
-socket = "$work/agent.sock"
 modules = ["$fault"]
-TOML
-export XDG_RUNTIME_DIR="$work"
-key=$("$agent" --config "$work/agent.toml" clients add soak | grep -oE '[A-Za-z0-9_-]{40,}' | head -1)
-"$agent" serve --config "$work/agent.toml" >"$work/agent.log" 2>&1 &
+pinentry = "$pinentry"
+
+[sts]
+endpoint = "$sandbox_url/IAM/SecurityTokenService/v1"
+trust = ["$work/specimen/pki/sandbox-sts.pem"]
+ca_file = "$work/specimen/pki/sandbox-ca.pem"
+
+[hubs.sandbox]
+endpoint = "$sandbox_url/hubservices/intrahub/v3"
+hub_id = "1990000035"
+ca_file = "$work/specimen/pki/sandbox-ca.pem"
+EOF
+ehagent() { "$agent" --config "$work/agent.toml" "$@"; }
+
+key=$(ehagent clients add soak | grep -oE '[A-Za-z0-9_-]{40,}' | head -1)
+[ -n "$key" ] || { echo "soak: no client key printed" >&2; exit 1; }
+# Started directly, not through the function: $! must be the agent itself, whose fds and RSS the
+# driver samples.
+"$agent" --config "$work/agent.toml" serve >"$work/agent.out" 2>"$work/agent.log" &
 agent_pid=$!
-for _ in $(seq 1 200); do
-  curl -sf "http://127.0.0.1:$port/v1/status" >/dev/null && break
-  sleep 0.1
-done
+pids+=("$agent_pid")
+port=$(wait_for_line "$work/agent.out" '^ready ' | sed -E 's/.*tcp=127\.0\.0\.1:([0-9]+).*/\1/')
 
 status=0
-"$build/tests/soak/soak_driver" --seconds "$seconds" --port "$port" --pid "$agent_pid" --key "$key" \
-  --fault-control "$EHAGENT_P11FAULT_CONF" || status=$?
-"$agent" --config "$work/agent.toml" audit verify || status=1
+"$build/tests/soak/soak_driver" --seconds "$seconds" --port "$port" --pid "$agent_pid" --sandbox-pid "$sandbox_pid" \
+  --key "$key" --fault-control "$EHAGENT_P11FAULT_CONF" --sumehr "$root/sandbox/data/hub_sumehr_alice.xml" || status=$?
+ehagent audit verify || status=1
 if ! kill -0 "$agent_pid" 2>/dev/null; then
-  echo "soak: the agent is gone; its log:"; tail -20 "$work/agent.log"; status=1
+  echo "soak: the agent is gone"; status=1
 fi
-exit $status
+[ "$status" -eq 0 ] || { echo "soak: the agent's log ends:"; tail -20 "$work/agent.log"; }
+exit "$status"
