@@ -50,13 +50,19 @@ bool sameCard(const CardInfo& a, const CardInfo& b) {
   return a.slot == b.slot && a.token_label == b.token_label;
 }
 
-// The practitioner is an eID whose holder has an eHealth token in; the one already identified
-// stays while its card is in, so a second practitioner's card does not take over. With
-// `practitioner_ssin` configured, only that holder can be the practitioner: otherwise which of two
-// practitioners present at start-up wins would depend on the module's slot order.
+// The practitioner is an eID whose holder has an eHealth token in. Where the machine holds any
+// eHealth token, an eID without one is a patient's card (read for a consent), never the
+// practitioner, even while the practitioner's own card is out; only a machine with no eHealth
+// token at all takes an eID alone. The one already identified stays while its card is in, so a
+// second practitioner's card does not take over. With `practitioner_ssin` configured, only that
+// holder can be the practitioner: otherwise which of two practitioners present at start-up wins
+// would depend on the module's slot order.
 std::optional<PractitionerInfo> identify(const std::vector<CardInfo>& all,
                                          const std::optional<PractitionerInfo>& current,
                                          const std::string& only_ssin) {
+  const bool any_ehealth = std::any_of(all.begin(), all.end(), [](const CardInfo& card) {
+    return card.kind == pkcs11::TokenKind::EHealth;
+  });
   std::vector<PractitionerInfo> candidates;
   for (const CardInfo& eid : all) {
     if (!eid.holder || eid.holder->ssin.empty()) continue;
@@ -71,11 +77,9 @@ std::optional<PractitionerInfo> identify(const std::vector<CardInfo>& all,
         break;
       }
     }
+    if (any_ehealth && who.ehealth_token.empty()) continue;
     if (current && current->eid_token == who.eid_token && current->ssin == who.ssin) return who;
     candidates.push_back(std::move(who));
-  }
-  for (const auto& who : candidates) {
-    if (!who.ehealth_token.empty()) return who;
   }
   if (!candidates.empty()) return candidates.front();
   return std::nullopt;

@@ -68,6 +68,23 @@ TEST(SessionPractitionerChoice, ConfiguredSsinDecidesBetweenTwoPractitioners) {
   EXPECT_EQ(agent.request("POST", "/v1/session").json()["code"], "no_card");
 }
 
+// Bob's eID in the second reader is a patient's card (he has no eHealth token here): with Alice's
+// card out nobody is the practitioner, and Alice is again once her card is back.
+TEST(SessionPractitionerChoice, APatientsEidIsNeverThePractitioner) {
+  AgentHarness agent;
+  agent.fault().removeCard(kAliceEid);
+  agent.start();
+  EXPECT_TRUE(agent.waitForStatus([](const nlohmann::json& s) {
+    for (const auto& reader : s["readers"]) {
+      if (reader.value("token", "") == "Bob SPECIMEN") return s["practitioner"].is_null();
+    }
+    return false;
+  })) << agent.stderrLog();
+  EXPECT_EQ(agent.request("POST", "/v1/session").json()["code"], "no_card");
+  agent.fault().insertCard(kAliceEid);
+  EXPECT_TRUE(agent.waitForStatus(aliceIdentified)) << agent.stderrLog();
+}
+
 TEST_F(SessionCardsTest, RemovalEndsTheSession) {
   agent_.start({8, "pin 1234\npin 1234\n"});
   ASSERT_TRUE(agent_.waitForStatus(aliceIdentified)) << agent_.stderrLog();
