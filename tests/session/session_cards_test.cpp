@@ -21,6 +21,14 @@ bool aliceReaderPresent(const nlohmann::json& s) {
   return false;
 }
 
+// Bob's eID is read, and nobody is the practitioner.
+bool bobInNobodyPractitioner(const nlohmann::json& s) {
+  for (const auto& reader : s["readers"]) {
+    if (reader.value("token", "") == "Bob SPECIMEN") return s["practitioner"].is_null();
+  }
+  return false;
+}
+
 class SessionCardsTest : public ::testing::Test {
  protected:
   // Bob's eID and eHealth token would make him the practitioner once Alice's card is out; these
@@ -59,12 +67,7 @@ TEST(SessionPractitionerChoice, ConfiguredSsinDecidesBetweenTwoPractitioners) {
   agent.fault().removeCard(kAliceEid);
   agent.start({8, "", "practitioner_ssin = \"78031215280\"\n"});
   // Bob's eID is in and identified as a reader, but he is not the practitioner.
-  EXPECT_TRUE(agent.waitForStatus([](const nlohmann::json& s) {
-    for (const auto& reader : s["readers"]) {
-      if (reader.value("token", "") == "Bob SPECIMEN") return s["practitioner"].is_null();
-    }
-    return false;
-  })) << agent.stderrLog();
+  EXPECT_TRUE(agent.waitForStatus(bobInNobodyPractitioner)) << agent.stderrLog();
   EXPECT_EQ(agent.request("POST", "/v1/session").json()["code"], "no_card");
 }
 
@@ -74,12 +77,7 @@ TEST(SessionPractitionerChoice, APatientsEidIsNeverThePractitioner) {
   AgentHarness agent;
   agent.fault().removeCard(kAliceEid);
   agent.start();
-  EXPECT_TRUE(agent.waitForStatus([](const nlohmann::json& s) {
-    for (const auto& reader : s["readers"]) {
-      if (reader.value("token", "") == "Bob SPECIMEN") return s["practitioner"].is_null();
-    }
-    return false;
-  })) << agent.stderrLog();
+  EXPECT_TRUE(agent.waitForStatus(bobInNobodyPractitioner)) << agent.stderrLog();
   EXPECT_EQ(agent.request("POST", "/v1/session").json()["code"], "no_card");
   agent.fault().insertCard(kAliceEid);
   EXPECT_TRUE(agent.waitForStatus(aliceIdentified)) << agent.stderrLog();
