@@ -4,7 +4,10 @@
 #include <libxml/tree.h>
 #include <libxml/xmlsave.h>
 
+#include <algorithm>
+
 #include "tokens/error.hpp"
+#include "tokens/xml_internal.hpp"
 
 namespace ehagent::tokens::xml {
 
@@ -28,23 +31,9 @@ extern "C" void refuseDoctype(void* ctx, const xmlChar*, const xmlChar*, const x
 }
 
 std::size_t depthOf(xmlNode* root) {
-  // Iterative walk: a recursive one would itself be the stack overflow the limit prevents.
-  std::size_t depth = 1, max_depth = 0;
-  xmlNode* node = root;
-  while (true) {
-    if (node->type == XML_ELEMENT_NODE && depth > max_depth) max_depth = depth;
-    if (node->type == XML_ELEMENT_NODE && node->children != nullptr) {
-      node = node->children;
-      ++depth;
-      continue;
-    }
-    while (node != root && node->next == nullptr) {
-      node = node->parent;
-      --depth;
-    }
-    if (node == root) return max_depth;
-    node = node->next;
-  }
+  std::size_t max_depth = 0;
+  forEachElement(root, [&](xmlNode*, std::size_t depth) { max_depth = std::max(max_depth, depth); });
+  return max_depth;
 }
 }  // namespace
 

@@ -8,24 +8,6 @@
 
 namespace ehagent::tokens::xml {
 
-namespace {
-// Visits every element in document order without recursion.
-template <typename Fn>
-void forEachElement(xmlNode* root, Fn&& fn) {
-  xmlNode* node = root;
-  while (node != nullptr) {
-    if (node->type == XML_ELEMENT_NODE) fn(node);
-    if (node->type == XML_ELEMENT_NODE && node->children != nullptr) {
-      node = node->children;
-      continue;
-    }
-    while (node != root && node->next == nullptr) node = node->parent;
-    if (node == root) return;
-    node = node->next;
-  }
-}
-}  // namespace
-
 std::optional<std::string> idOf(Element element) {
   if (auto id = element.attribute("Id", kWsuNs)) return id;
   for (const char* name : {"Id", "ID", "AssertionID"})
@@ -36,7 +18,7 @@ std::optional<std::string> idOf(Element element) {
 std::optional<Element> findById(const Document& doc, std::string_view id) {
   std::optional<Element> found;
   bool duplicate = false;
-  forEachElement(doc.root().native(), [&](xmlNode* node) {
+  forEachElement(doc.root().native(), [&](xmlNode* node, std::size_t) {
     const Element e(node);
     const auto value = idOf(e);
     if (!value || *value != id) return;
@@ -50,7 +32,7 @@ std::optional<Element> findById(const Document& doc, std::string_view id) {
 void requireUniqueIds(const Document& doc) {
   std::set<std::string> seen;
   std::string duplicate;
-  forEachElement(doc.root().native(), [&](xmlNode* node) {
+  forEachElement(doc.root().native(), [&](xmlNode* node, std::size_t) {
     const auto value = idOf(Element(node));
     if (value && !seen.insert(*value).second && duplicate.empty()) duplicate = *value;
   });

@@ -223,5 +223,33 @@ TEST(WsSecurityHub, RefusesSomethingElseAsAssertion) {
   }
 }
 
+TEST(WsSecurityHub, RefusesABodyThatIsNotOneSelfContainedElement) {
+  // The body is spliced into the envelope as text and checked in the envelope's one parse: each
+  // of these parses there, and none is one element that would parse on its own.
+  TempDir dir;
+  auto key = testing::makeKey(dir, "k", "ec:P-256");
+  std::vector<std::string> bodies = {
+      "<x:a xmlns:x=\"urn:x\"/></soapenv:Body><soapenv:Body wsu:Id=\"other\"><x:b xmlns:x=\"urn:x\"/>",
+      "<x:a xmlns:x=\"urn:x\"/><x:b xmlns:x=\"urn:x\"/>",
+      "text<x:a xmlns:x=\"urn:x\"/>",
+      "<x:a xmlns:x=\"urn:x\" wsu:Id=\"borrowed\"/>",
+      "<soapenv:Fault/>",
+      "",
+  };
+  std::string deep;  // one level deeper than a document of its own may nest
+  for (int i = 0; i < 65; ++i) deep = "<d>" + deep + "</d>";
+  bodies.push_back(deep);
+  for (const std::string& body : bodies) {
+    wss::EnvelopeOptions options;
+    options.body_xml = body;
+    try {
+      wss::buildEnvelope(options, *key.signer);
+      ADD_FAILURE() << "accepted the body " << body;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), "invalid_input") << body;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ehagent::tokens
