@@ -66,6 +66,25 @@ void BodyBuilder::adoptCopy(xmlNode* parent, const xmlNode* node) {
   xmlReconciliateNs(doc_.get(), copy);
 }
 
+std::string BodyBuilder::serializeAppending(std::string_view element_xml) {
+  // A placeholder holds the place: an element's start can only come from the tree itself,
+  // since the text and attribute values around it are escaped.
+  const std::string slot = "<ehagent.slot/>";
+  // xmlNewDocNode, not xmlNewChild: the latter would put it in the root's namespace.
+  xmlNode* placeholder = xmlNewDocNode(doc_.get(), nullptr, X("ehagent.slot"), nullptr);
+  if (!placeholder) outOfMemory();
+  if (!xmlAddChild(root_, placeholder)) {
+    xmlFreeNode(placeholder);
+    outOfMemory();
+  }
+  std::string out = serialize();
+  xmlUnlinkNode(placeholder);
+  xmlFreeNode(placeholder);
+  const auto at = out.find(slot);
+  if (at == std::string::npos) throw Error("crypto_error", "lost the placeholder of the request body");
+  return out.replace(at, slot.size(), element_xml);
+}
+
 std::string BodyBuilder::serialize() const {
   std::unique_ptr<xmlBuffer, BufferDeleter> buf(xmlBufferCreate());
   if (!buf) outOfMemory();

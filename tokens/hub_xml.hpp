@@ -36,6 +36,9 @@ class BodyBuilder {
   void adoptCopy(xmlNode* parent, const xmlNode* node);
   // The root element serialised without an XML declaration, ready to go inside soap:Body.
   [[nodiscard]] std::string serialize() const;
+  // The same, with `element_xml` (one well-formed, namespace-complete element, UTF-8) as the
+  // root's last child, inserted as text.
+  [[nodiscard]] std::string serializeAppending(std::string_view element_xml);
 
  private:
   XmlDocPtr doc_;

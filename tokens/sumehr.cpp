@@ -1,5 +1,7 @@
 #include "tokens/sumehr.hpp"
 
+#include <libxml/tree.h>
+
 #include "tokens/hub_checks.hpp"
 #include "tokens/hub_error.hpp"
 #include "tokens/hub_xml.hpp"
@@ -67,6 +69,21 @@ std::string checkFolder(const xml::Element& folder) {
   return *ssin;
 }
 
+bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// The root element's own text, or empty when anything but whitespace and the declaration
+// surrounds it, or the text is not UTF-8 (it would then need re-encoding, which the tree copy does).
+std::string verbatimRoot(std::string_view text, const xml::Document& doc) {
+  const xmlChar* encoding = doc.native()->encoding;
+  if (encoding != nullptr && xmlStrcasecmp(encoding, reinterpret_cast<const xmlChar*>("UTF-8")) != 0) return {};
+  std::string_view root = xml::withoutDeclaration(text);
+  while (!root.empty() && isSpace(root.front())) root.remove_prefix(1);
+  while (!root.empty() && isSpace(root.back())) root.remove_suffix(1);
+  // A comment or PI before or after the element: leave it to the tree copy, which drops them.
+  if (root.size() < 2 || root[1] == '!' || root[1] == '?' || root.ends_with("-->") || root.ends_with("?>")) return {};
+  return std::string(root);
+}
+
 }  // namespace
 
 ValidatedSumehr validateSumehr(std::string_view text, const Practitioner& sender,
@@ -94,12 +111,16 @@ ValidatedSumehr validateSumehr(std::string_view text, const Practitioner& sender
     throw InvalidField("/kmehrmessage/folder", "a Sumehr holds exactly one folder");
   }
   std::string patient = checkFolder(folders.front());
-  return ValidatedSumehr{std::move(*doc), std::move(patient)};
+  std::string verbatim = verbatimRoot(text, *doc);
+  return ValidatedSumehr{std::move(*doc), std::move(patient), std::move(verbatim)};
 }
 
 std::string buildPutTransaction(const RequestHeader& header, const ValidatedSumehr& sumehr) {
   detail::BodyBuilder b("PutTransactionRequest");
   detail::addRequestHeader(b, header);
+  // Copying the tree only to serialise it again cost as much as parsing it: the checked text,
+  // when it can, goes in as it came.
+  if (!sumehr.verbatim.empty()) return b.serializeAppending(sumehr.verbatim);
   b.adoptCopy(b.root(), sumehr.document.root().native());
   return b.serialize();
 }

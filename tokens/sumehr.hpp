@@ -22,12 +22,16 @@ struct SumehrLimits {
 struct ValidatedSumehr {
   xml::Document document;
   std::string patientSsin;
+  // The kmehrmessage element as the client sent it, when it can go into the request unchanged
+  // (UTF-8, nothing but whitespace and the declaration around it); empty otherwise.
+  std::string verbatim;
 };
 
 ValidatedSumehr validateSumehr(std::string_view xml, const Practitioner& sender,
                                const SumehrLimits& limits = {});
 
-// PutTransactionRequest: the request header plus a copy of the validated kmehrmessage.
+// PutTransactionRequest: the request header plus the validated kmehrmessage (its verbatim text
+// when there is one, else a copy of its tree).
 std::string buildPutTransaction(const RequestHeader& header, const ValidatedSumehr& sumehr);
 
 }  // namespace ehagent::tokens::hub

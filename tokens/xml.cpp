@@ -83,6 +83,18 @@ std::string Document::serialize(bool withDeclaration) const {
   return std::string(reinterpret_cast<const char*>(xmlBufferContent(buffer)), std::size_t(xmlBufferLength(buffer)));
 }
 
+std::string_view withoutDeclaration(std::string_view xml) {
+  if (xml.starts_with("\xEF\xBB\xBF")) xml.remove_prefix(3);
+  while (!xml.empty() && (xml.front() == ' ' || xml.front() == '\n' || xml.front() == '\r' || xml.front() == '\t'))
+    xml.remove_prefix(1);
+  if (xml.starts_with("<?xml")) {
+    const auto end = xml.find("?>");
+    if (end == std::string_view::npos) throw Error("invalid_input", "unterminated XML declaration");
+    xml.remove_prefix(end + 2);
+  }
+  return xml;
+}
+
 std::string_view Element::localName() const { return sv(node_->name); }
 
 std::string_view Element::namespaceUri() const { return node_->ns == nullptr ? std::string_view{} : sv(node_->ns->href); }

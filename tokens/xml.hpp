@@ -70,6 +70,10 @@ class Document {
   std::unique_ptr<_xmlDoc, Free> doc_;
 };
 
+// `xml` without a leading BOM, whitespace and XML declaration, so that a standalone document can
+// sit inside another. Throws Error("invalid_input") for an unterminated declaration.
+std::string_view withoutDeclaration(std::string_view xml);
+
 // Exclusive XML canonicalization 1.0 (no comments) of `element` and its descendants.
 // `inclusive_prefixes` is the InclusiveNamespaces PrefixList ("#default" names the default ns).
 std::string excC14n(Element element, std::span<const std::string> inclusive_prefixes = {});

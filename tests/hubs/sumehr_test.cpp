@@ -40,6 +40,36 @@ TEST(Sumehr, AcceptsAliceSumehrAndWrapsIt) {
   EXPECT_EQ(x.value("//k:kmehrmessage/k:folder/k:transaction/k:heading/k:item/k:cd"), "allergy");
 }
 
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return at == std::string::npos ? text : text.replace(at, from.size(), to);
+}
+
+TEST(Sumehr, WrapsUtf8AsSentAndCopiesTheTreeOtherwise) {
+  // UTF-8 with only the declaration around it: the kmehrmessage goes in as the client wrote it.
+  const std::string utf8 = replaced(sumehrXml(), "<firstname>Chloe<", "<firstname>Chlo\xC3\xA9<");
+  const auto v = validateSumehr(utf8, alice());
+  ASSERT_FALSE(v.verbatim.empty());
+  EXPECT_TRUE(v.verbatim.starts_with("<kmehrmessage ") && v.verbatim.ends_with("</kmehrmessage>"));
+  const std::string body = buildPutTransaction(testing::aliceHeader(), v);
+  EXPECT_NE(body.find(v.verbatim), std::string::npos);
+  EXPECT_EQ(testing::XPathDoc(body).value("//k:kmehrmessage/k:folder/k:patient/k:firstname"), "Chlo\xC3\xA9");
+
+  // ISO-8859-1 would need re-encoding, and a comment after the element would travel with the
+  // text: both take the tree copy, which gives the same content.
+  const std::string latin = replaced(replaced(sumehrXml(), "encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\""),
+                                     "<firstname>Chloe<", "<firstname>Chlo\xE9<");
+  const std::string commented = utf8 + "<!-- kept out -->\n";
+  for (const std::string& text : {latin, commented}) {
+    const auto copied = validateSumehr(text, alice());
+    EXPECT_TRUE(copied.verbatim.empty());
+    const std::string out = buildPutTransaction(testing::aliceHeader(), copied);
+    EXPECT_EQ(testing::XPathDoc(out).value("//k:kmehrmessage/k:folder/k:patient/k:firstname"), "Chlo\xC3\xA9");
+    EXPECT_EQ(out.find("kept out"), std::string::npos);
+  }
+}
+
 TEST(Sumehr, AcceptsAnEightDigitSenderNihii) {
   SumehrParts p;
   p.senderNihii = "10012378";
