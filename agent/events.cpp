@@ -1,5 +1,7 @@
 #include "agent/events.hpp"
 
+#include "agent/json_text.hpp"
+
 namespace ehagent::agent {
 
 std::uint64_t EventBus::subscribe(Sink sink) {
@@ -25,10 +27,21 @@ nlohmann::json StateBoard::snapshot() const {
   return state_;
 }
 
+std::shared_ptr<const std::string> StateBoard::rendered(const std::function<void(nlohmann::json&)>& complete) const {
+  std::lock_guard lock(mutex_);
+  if (!rendered_) {
+    nlohmann::json body = state_;
+    complete(body);
+    rendered_ = std::make_shared<const std::string>(jsonText(body));
+  }
+  return rendered_;
+}
+
 void StateBoard::set(const std::string& part, nlohmann::json value, const std::string& event_type) {
   {
     std::lock_guard lock(mutex_);
     state_[part] = value;
+    rendered_.reset();  // before the event goes out: a client told of it then reads the new state
   }
   events_.publish(event_type, std::move(value));
 }

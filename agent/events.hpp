@@ -40,12 +40,17 @@ class StateBoard {
  public:
   explicit StateBoard(EventBus& events) : events_(events) {}
   nlohmann::json snapshot() const;  // {"readers": [...], "practitioner": ..., "session": ...}
+  // The snapshot, completed by `complete` and serialised. The text is kept until the state next
+  // changes, so `complete` must add only what stays the same for the board's life. GET /v1/status
+  // would otherwise build and dump the same JSON for every request.
+  std::shared_ptr<const std::string> rendered(const std::function<void(nlohmann::json&)>& complete) const;
   // Replaces one part of the state and publishes `event_type` with the new value.
   void set(const std::string& part, nlohmann::json value, const std::string& event_type);
 
  private:
   EventBus& events_;
   mutable std::mutex mutex_;
+  mutable std::shared_ptr<const std::string> rendered_;  // null: the state changed since
   nlohmann::json state_ = {{"readers", nlohmann::json::array()},
                            {"practitioner", nullptr},
                            {"session", nullptr}};

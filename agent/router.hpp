@@ -83,6 +83,8 @@ std::vector<std::string> unixAcceptedHosts();
 
 // Response helpers shared by the route files and the server.
 Response jsonResponse(const Request& request, http::status status, const nlohmann::json& body);
+// The same for a body already serialised as JSON.
+Response jsonTextResponse(const Request& request, http::status status, std::string body);
 Response problemResponse(const Request& request, const Problem& problem);
 // Parses the body as JSON; malformed JSON is invalid_input with pointer "".
 nlohmann::json parseJsonBody(const Request& request);

@@ -71,6 +71,23 @@ TEST_F(RouterTest, StatusNeedsNoKeyAndHoldsNoSecrets) {
   EXPECT_EQ(r.body().find(key), std::string::npos);
 }
 
+TEST_F(RouterTest, StatusFollowsEveryStateChange) {
+  // The status body is kept between requests; a change must replace it before its event goes
+  // out, so that a client told by SSE reads the new state.
+  EXPECT_TRUE(json(call(http::verb::get, "/v1/status"))["practitioner"].is_null());
+  std::string seen_on_event;
+  const auto sub = events.subscribe([&](const Event&) { seen_on_event = call(http::verb::get, "/v1/status").body(); });
+  state.set("practitioner", {{"ssin", "78031215280"}}, "session.login");
+  events.unsubscribe(sub);
+  ASSERT_FALSE(seen_on_event.empty());
+  EXPECT_EQ(nlohmann::json::parse(seen_on_event)["practitioner"]["ssin"], "78031215280");
+  const auto after = json(call(http::verb::get, "/v1/status"));
+  EXPECT_EQ(after["practitioner"]["ssin"], "78031215280");
+  EXPECT_EQ(after["version"], "0.1.0-test");
+  state.set("practitioner", nullptr, "session.logout");
+  EXPECT_TRUE(json(call(http::verb::get, "/v1/status"))["practitioner"].is_null());
+}
+
 TEST_F(RouterTest, HostMustNameTheListener) {
   for (const char* host : {"evil.example", "127.0.0.1:1", "attacker.example:17443", ""}) {
     Request request{http::verb::get, "/v1/status", 11};
