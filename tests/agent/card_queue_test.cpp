@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <future>
 #include <thread>
 
@@ -17,28 +18,38 @@ namespace asio = boost::asio;
 
 namespace {
 
-// Spawns `count` card jobs that each wait on `gate`; collects each outcome (value or code).
+// Spawns card jobs that each wait on a gate; collects each outcome (value or code).
 struct Harness {
   asio::io_context io;
   std::vector<std::string> outcomes;
+  std::deque<std::shared_future<void>> gates;  // kept here, see job()
 
   void spawn(CardQueue& queue, std::shared_future<void> gate, int value,
              std::shared_ptr<std::promise<void>> started = nullptr) {
-    asio::co_spawn(
-        io,
-        [&queue, gate, value, started, this]() -> asio::awaitable<void> {
-          try {
-            const int got = co_await queue.run(std::function<int()>([gate, value, started] {
-              if (started) started->set_value();
-              gate.wait();
-              return value;
-            }));
-            outcomes.push_back(std::to_string(got));
-          } catch (const ProblemError& e) {
-            outcomes.push_back(e.problem().code);
-          }
-        },
-        asio::detached);
+    gates.push_back(std::move(gate));
+    asio::co_spawn(io, job(this, &queue, &gates.back(), value, started.get()), asio::detached);
+    if (started) starts.push_back(std::move(started));
+  }
+
+ private:
+  std::deque<std::shared_ptr<std::promise<void>>> starts;
+
+  // Only pointers and ints cross into the coroutine: GCC 12 destroys a coroutine's by-value
+  // arguments with destructors twice when they are temporaries (as co_spawn's function object
+  // was here, a lambda holding a shared_future: a use after free under ASan).
+  static asio::awaitable<void> job(Harness* h, CardQueue* queue, const std::shared_future<void>* gate,
+                                   int value, std::promise<void>* started) {
+    try {
+      std::function<int()> work([gate, value, started] {
+        if (started) started->set_value();
+        gate->wait();
+        return value;
+      });
+      const int got = co_await queue->run(std::move(work));
+      h->outcomes.push_back(std::to_string(got));
+    } catch (const ProblemError& e) {
+      h->outcomes.push_back(e.problem().code);
+    }
   }
 };
 
