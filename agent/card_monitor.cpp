@@ -27,13 +27,23 @@ CardInfo readCard(const std::shared_ptr<pkcs11::Module>& module, const pkcs11::S
   const pkcs11::TokenProfile profile = pkcs11::readTokenProfile(session);
   card.kind = profile.kind;
   card.holder = profile.holder;
-  if (profile.kind == pkcs11::TokenKind::EHealth) {
-    if (const auto* cert = profile.certificate("authentication")) {
-      const certs::EhealthProfile eh = certs::readEhealthProfile(certs::Certificate::fromDer(cert->der));
-      card.ehealth_ssin = eh.ssin.value_or("");
-      card.ehealth_nihii = eh.nihii.value_or("");
-      card.ehealth_profession = eh.profession.value_or("");
+  for (const pkcs11::TokenCertificate& cert : profile.certificates) {
+    try {
+      card.token_certificates.push_back(certs::Certificate::fromDer(cert.der));
+    } catch (const std::exception& e) {
+      spdlog::warn("token \"{}\": certificate \"{}\" is unreadable: {}", label, cert.label, e.what());
     }
+  }
+  const char* login_label = profile.kind == pkcs11::TokenKind::EHealth ? "authentication" : "Authentication";
+  if (const auto* cert = profile.certificate(login_label)) {
+    card.login_certificate = certs::Certificate::fromDer(cert->der);
+  }
+  if (profile.kind == pkcs11::TokenKind::EHealth && card.login_certificate) {
+    const certs::EhealthProfile eh = certs::readEhealthProfile(*card.login_certificate);
+    card.ehealth_ssin = eh.ssin.value_or("");
+    card.ehealth_nihii = eh.nihii.value_or("");
+    card.ehealth_profession = eh.profession.value_or("");
+    card.ehealth_warnings = eh.warnings;
   }
   return card;
 }

@@ -3,7 +3,6 @@
 #include "agent/json_text.hpp"
 
 #include <chrono>
-#include <ctime>
 #include <ostream>
 
 #include "certs/certificate.hpp"
@@ -19,15 +18,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string isoTime(certs::TimePoint when) {
-  const std::time_t t = std::chrono::system_clock::to_time_t(when);
-  std::tm utc{};
-  gmtime_r(&t, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
-}
-
 json describeCertificate(const pkcs11::TokenCertificate& tokenCert) {
   json entry{{"label", tokenCert.label}};
   try {
@@ -36,8 +26,8 @@ json describeCertificate(const pkcs11::TokenCertificate& tokenCert) {
     entry["subject"] = cert.subject();
     entry["issuer"] = cert.issuer();
     entry["serial"] = cert.serialHex();
-    entry["not_before"] = isoTime(cert.notBefore());
-    entry["not_after"] = isoTime(cert.notAfter());
+    entry["not_before"] = certs::isoDateTime(cert.notBefore());
+    entry["not_after"] = certs::isoDateTime(cert.notAfter());
     entry["key_algorithm"] = cert.keyAlgorithm();
     entry["expiry"] = certs::toString(expiry.state);
     entry["days_left"] = expiry.daysLeft.count();

@@ -13,9 +13,10 @@ namespace ehagent::agent {
 struct CommonOptions {
   std::optional<std::filesystem::path> config_file;  // --config
   std::optional<std::filesystem::path> state_dir;    // --state-dir
+  std::optional<std::filesystem::path> bundled_trust;  // --bundled-trust
 };
 
-// Loads the config (the default file may be absent) and applies --state-dir.
+// Loads the config (the default file may be absent) and applies --state-dir and --bundled-trust.
 Config loadEffectiveConfig(const CommonOptions& common);
 std::filesystem::path effectiveStateDir(const Config& config);
 

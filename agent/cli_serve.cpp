@@ -1,3 +1,4 @@
+#include <signal.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -18,6 +19,7 @@ Config loadEffectiveConfig(const CommonOptions& common) {
   Config config = common.config_file ? loadConfig(*common.config_file, true)
                                      : loadConfig(defaultConfigFile(), false);
   if (common.state_dir) config.state_dir = *common.state_dir;
+  if (common.bundled_trust) config.bundled_trust_dir = *common.bundled_trust;
   return config;
 }
 
@@ -50,6 +52,10 @@ int runServe(const CommonOptions& common, const ServeOptions& options, std::ostr
     return 0;
   }
   setUpLogging(config.log_level);
+  // OpenSSL's HTTP client (OCSP and CRL fetches at login) writes with write(2): a responder that
+  // closes the connection before reading the request would otherwise end the agent with SIGPIPE.
+  // Set before any thread starts, so that every thread inherits it.
+  ::signal(SIGPIPE, SIG_IGN);
   try {
     const std::filesystem::path state_dir = effectiveStateDir(config);
     ensurePrivateDirectory(state_dir);

@@ -6,6 +6,7 @@
 
 #include "agent/config_schema.hpp"
 #include "agent/revocation_config.hpp"
+#include "agent/routes_hubs.hpp"
 
 namespace ehagent::agent {
 namespace {
@@ -84,7 +85,9 @@ Config parseConfig(std::string_view toml_text, std::string_view source) {
   Config config;
   applyTable(table, "", config, source);
   parseListenAddress(config.listen);  // refuse a non-loopback address as early as possible
-  (void)revocationOptions(config, {});  // [revocation] errors surface at load, not at first use
+  // [revocation] and [hubs.*] errors surface at load (and in `serve --check-config`), not at first use.
+  (void)revocationOptions(config, {});
+  validateHubsConfig(config);
   return config;
 }
 

@@ -44,6 +44,9 @@ struct Config {
   std::string practitioner_ssin;
   bool login_on_insert = false;  // true (log in as soon as the eID is in) is not supported yet
   std::filesystem::path state_dir;  // empty: defaultStateDir()
+  // The bundled trust anchors; not a TOML key but `--bundled-trust DIR`, as for ehagent-install.
+  // Empty: default_bundled_trust_dir (agent/trust.hpp).
+  std::filesystem::path bundled_trust_dir;
   // Sections owned by other components ([sts], [hubs.<name>], [revocation]), kept as JSON for
   // their owners to validate. A section is accepted only if config_schema.cpp names it.
   std::map<std::string, nlohmann::json> sections;

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "agent/cli.hpp"
+#include "agent/trust.hpp"
 
 #if __has_include("agent/cards.hpp")
 #include "agent/cards.hpp"
@@ -18,14 +19,18 @@ int main(int argc, char** argv) {
   CommonOptions common;
   std::string config_file;
   std::string state_dir;
+  std::string bundled_trust;
   // Global options, accepted before or after the subcommand (fallthrough is inherited by the
   // subcommands created below): `ehagent --config F serve` and `ehagent serve --config F`.
   app.fallthrough();
   app.add_option("--config", config_file, "Config file (default $XDG_CONFIG_HOME/ehagent/agent.toml)");
   app.add_option("--state-dir", state_dir, "State directory (default $XDG_STATE_HOME/ehagent)");
+  app.add_option("--bundled-trust", bundled_trust,
+                 std::string("Directory of bundled CA certificates (default ") + default_bundled_trust_dir + ")");
   const auto common_options = [&] {
     if (!config_file.empty()) common.config_file = config_file;
     if (!state_dir.empty()) common.state_dir = state_dir;
+    if (!bundled_trust.empty()) common.bundled_trust = bundled_trust;
     return common;
   };
 

@@ -72,6 +72,19 @@ Problem pinCancelled() {
 Problem notLoggedIn() {
   return make(409, "not_logged_in", "Not logged in", "log in first with POST /v1/session");
 }
+Problem certificateRefused(std::string code, std::string certificate, std::string detail) {
+  std::string title = "Certificate refused";
+  if (code == "certificate_expired") title = "Certificate expired";
+  if (code == "certificate_not_yet_valid") title = "Certificate not yet valid";
+  if (code == "certificate_untrusted" || code == "chain_incomplete") title = "Certificate not trusted";
+  if (code == "certificate_revoked") title = "Certificate revoked";
+  if (code == "revocation_unknown") title = "Certificate revocation status unknown";
+  if (code == "key_usage") title = "Certificate not usable for authentication";
+  const int status = code == "revocation_unknown" ? 503 : 403;
+  Problem p = make(status, std::move(code), std::move(title), std::move(detail));
+  p.extra["certificate"] = std::move(certificate);
+  return p;
+}
 Problem internal(std::string detail) {
   return make(500, "internal", "Internal error", std::move(detail));
 }

@@ -48,6 +48,11 @@ Problem pinIncorrect(int tries_left);
 Problem pinLocked();
 Problem pinCancelled();
 Problem notLoggedIn();
+// The login refused the practitioner's certificate before any PIN was asked. `code` is the
+// certs::Error code (certificate_expired, certificate_revoked, revocation_unknown, ...);
+// `certificate` names which one ("eHealth certificate") and goes into the problem as a member.
+// 403, but 503 for revocation_unknown: no answer yet, so a retry may succeed.
+Problem certificateRefused(std::string code, std::string certificate, std::string detail);
 Problem internal(std::string detail);
 }  // namespace problems
 

@@ -54,7 +54,8 @@ void addHubRoutes(Router& router);
 // timeout_seconds, allow_plain_loopback (tests only). Throws ProblemError(not_found) for an
 // unknown hub and ConfigError for a malformed section.
 tokens::hub::HubEndpoint hubEndpoint(const Config& config, const std::string& name);
-// Checks every [hubs.*] section (for `serve --check-config`); throws ConfigError naming the key.
+// Checks every [hubs.*] section; parseConfig calls it, so a mistake stops the agent at start-up
+// and `serve --check-config`, not at the first hub call. Throws ConfigError naming the key.
 void validateHubsConfig(const Config& config);
 
 // Reading the JSON bodies of the consent and link routes (routes_hubs_input.cpp). Refusals are

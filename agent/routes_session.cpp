@@ -16,7 +16,7 @@ AgentSession& sessionOf(RequestContext& context, const std::string& operation) {
 nlohmann::json practitionerBody(const std::optional<PractitionerInfo>& who) {
   if (!who) return nullptr;
   return {{"name", who->first_names + " " + who->surname}, {"ssin", who->ssin}, {"nihii", who->nihii},
-          {"profession", who->profession}};
+          {"profession", who->profession}, {"warnings", practitionerWarningsJson(*who)}};
 }
 
 }  // namespace

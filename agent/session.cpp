@@ -3,10 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <ctime>
 #include <set>
 
+#include "agent/cli.hpp"
+#include "agent/login_checks.hpp"
+#include "agent/revocation_config.hpp"
 #include "agent/session_state.hpp"
+#include "certs/expiry.hpp"
 #include "pkcs11/module.hpp"
 #include "tokens/sts_client.hpp"
 #include "tokens/sts_config.hpp"
@@ -15,14 +18,7 @@
 
 namespace ehagent::agent {
 
-std::string isoUtc(std::chrono::system_clock::time_point time) {
-  const std::time_t t = std::chrono::system_clock::to_time_t(time);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
+std::string isoUtc(std::chrono::system_clock::time_point time) { return certs::isoDateTime(time); }
 
 std::string holderName(const CardInfo& card) {
   if (!card.holder) return card.token_label;
@@ -68,12 +64,13 @@ std::optional<PractitionerInfo> identify(const std::vector<CardInfo>& all,
     if (!eid.holder || eid.holder->ssin.empty()) continue;
     if (!only_ssin.empty() && eid.holder->ssin != only_ssin) continue;
     PractitionerInfo who{eid.holder->ssin, "", "", eid.holder->firstNames, eid.holder->surname,
-                         eid.token_label, ""};
+                         eid.token_label, "", {}};
     for (const CardInfo& eh : all) {
       if (eh.kind == pkcs11::TokenKind::EHealth && eh.ehealth_ssin == eid.holder->ssin) {
         who.nihii = eh.ehealth_nihii;
         who.profession = eh.ehealth_profession;
         who.ehealth_token = eh.token_label;
+        who.warnings = eh.ehealth_warnings;
         break;
       }
     }
@@ -90,10 +87,24 @@ nlohmann::json practitionerJson(const std::optional<PractitionerInfo>& who) {
   return {{"name", who->first_names + " " + who->surname}, {"ssin", who->ssin},
           {"nihii", who->nihii.empty() ? nlohmann::json(nullptr) : nlohmann::json(who->nihii)},
           {"profession", who->profession}, {"eid_token", who->eid_token},
-          {"ehealth_token", who->ehealth_token}};
+          {"ehealth_token", who->ehealth_token}, {"warnings", practitionerWarningsJson(*who)}};
 }
 
 }  // namespace
+
+nlohmann::json practitionerWarningsJson(const PractitionerInfo& who) {
+  nlohmann::json warnings = nlohmann::json::array();
+  for (const std::string& code : who.warnings) {
+    std::string detail = code;
+    if (code == "nihii_check_digits") {
+      detail = "the NIHII " + who.nihii + " in the eHealth certificate fails its modulo-97 check digits; it is "
+               "used as it is, since RIZIV/INAMI also issues numbers checked modulo 89. If a hub refuses it, "
+               "have the eHealth certificate's NIHII checked";
+    }
+    warnings.push_back({{"code", code}, {"detail", std::move(detail)}});
+  }
+  return warnings;
+}
 
 AgentSession::AgentSession(ServerContext& server)
     : server_(server), state_(std::make_unique<State>()) {
@@ -116,6 +127,12 @@ AgentSession::AgentSession(ServerContext& server)
     token_cache_ = std::make_unique<tokens::TokenCache>(std::move(cache));
     sts_profession_ = settings.profession;
   }
+  LoginCheckSettings checks;
+  checks.bundled_trust_dir = server.config.bundled_trust_dir;
+  checks.state_dir = effectiveStateDir(server.config);
+  checks.revocation = revocationOptions(server.config, checks.state_dir);
+  check_settings_ = std::make_unique<const LoginCheckSettings>(std::move(checks));
+  checks_ = std::make_unique<CardQueue>("certificate checks", server.config.card_queue_depth);
 }
 
 AgentSession::~AgentSession() = default;
@@ -162,6 +179,10 @@ void AgentSession::updateCards(const std::string& module_path, std::vector<CardI
   if (changed && state_->practitioner) {
     spdlog::info("identified {} {} (SSIN {})", state_->practitioner->first_names,
                  state_->practitioner->surname, state_->practitioner->ssin);
+    for (const auto& warning : practitionerWarningsJson(*state_->practitioner)) {
+      spdlog::warn("practitioner warning ({}): {}", warning["code"].get<std::string>(),
+                   warning["detail"].get<std::string>());
+    }
     server_.events.publish("card.identified", practitionerJson(state_->practitioner));
   }
   publishLocked();
@@ -185,6 +206,8 @@ nlohmann::json AgentSession::sessionJsonLocked() const {
                          {"ehealth", state_->ehealth != nullptr},
                          {"pin_idle_timeout_minutes", server_.config.pin_idle_timeout_minutes}};
   if (state_->token_expiry) json["token_expires"] = isoUtc(*state_->token_expiry);
+  json["certificates"] = state_->login_certificates.is_array() ? state_->login_certificates : nlohmann::json::array();
+  json["warnings"] = state_->login_warnings.is_array() ? state_->login_warnings : nlohmann::json::array();
   return json;
 }
 
@@ -208,6 +231,8 @@ void AgentSession::dropLoginLocked(const std::string& client, const std::string&
   const std::string ssin = state_->practitioner ? state_->practitioner->ssin : "";
   if (token_cache_ && !ssin.empty()) token_cache_->drop(ssin);
   state_->token_expiry.reset();
+  state_->login_certificates = nullptr;
+  state_->login_warnings = nullptr;
   server_.audit.append(AuditEntry{client, ssin, "logout", "", "", "ok", reason == "logout" ? "" : reason});
   server_.events.publish("session.logout", {{"reason", reason}, {"ssin", ssin}});
   spdlog::info("session ended ({})", reason);

@@ -30,6 +30,7 @@
 #include "agent/pin_prompt.hpp"
 #include "agent/router.hpp"
 #include "agent/routes_hubs.hpp"
+#include "certs/certificate.hpp"
 #include "pkcs11/eid.hpp"
 #include "tokens/saml_assertion.hpp"
 #include "tokens/signer.hpp"
@@ -57,6 +58,12 @@ struct CardInfo {
   std::string ehealth_ssin;                 // eHealth tokens: from the certificate
   std::string ehealth_nihii;
   std::string ehealth_profession;           // upper case, "DOCTOR"
+  std::vector<std::string> ehealth_warnings;  // certs::EhealthProfile::warnings: "nihii_check_digits"
+  // Read without a PIN when the card came in: the certificate a login uses (eID "Authentication",
+  // eHealth "authentication") and every certificate on the token (its chain), checked before
+  // the PIN is asked.
+  std::optional<certs::Certificate> login_certificate;
+  std::vector<certs::Certificate> token_certificates;
 };
 
 // The practitioner whose eID and matching eHealth token are both in.
@@ -68,7 +75,11 @@ struct PractitionerInfo {
   std::string surname;
   std::string eid_token;      // token labels = card queue names
   std::string ehealth_token;  // "" when no eHealth token matches the eID
+  std::vector<std::string> warnings;  // from the eHealth certificate: "nihii_check_digits"
 };
+
+// The practitioner's warnings as the API shows them: [{code, detail}].
+nlohmann::json practitionerWarningsJson(const PractitionerInfo& who);
 
 // POST /v1/sign: what to sign with the eID Signature key.
 struct SignatureRequest {
@@ -88,6 +99,8 @@ struct SignatureResult {
   std::vector<std::uint8_t> certificate_der;
 };
 
+struct LoginCheckSettings;
+
 class AgentSession final : public HubSession {
  public:
   explicit AgentSession(ServerContext& server);
@@ -103,8 +116,9 @@ class AgentSession final : public HubSession {
   void expireIdle();
 
   // --- the routes
-  // Logs in (eID PIN, eHealth PIN, STS token when configured); audited, refusals too. Returns the
-  // session description that GET /v1/status shows.
+  // Logs in: the certificates are checked first (agent/login_checks.hpp, no PIN asked for a
+  // refusal), then the eID PIN, the eHealth PIN, and the STS token when configured; audited,
+  // refusals too. Returns the session description that GET /v1/status shows.
   boost::asio::awaitable<nlohmann::json> login(std::string client);
   void logout(const std::string& client, const std::string& reason);
   [[nodiscard]] std::optional<PractitionerInfo> identified() const;
@@ -154,6 +168,10 @@ class AgentSession final : public HubSession {
   std::string sts_profession_;
   mutable std::mutex mutex_;
   std::unique_ptr<State> state_;
+  std::unique_ptr<const LoginCheckSettings> check_settings_;
+  // Certificate checks wait on OCSP and CRL answers: a worker of their own, so that neither an
+  // I/O thread nor a card queue waits with them. Declared last: it stops first.
+  std::unique_ptr<CardQueue> checks_;
 };
 
 template <class T>

@@ -2,6 +2,7 @@
 // and the logged-in keys that routes sign with.
 #include <spdlog/spdlog.h>
 
+#include "agent/login_checks.hpp"
 #include "agent/session_state.hpp"
 #include "pkcs11/error.hpp"
 #include "tokens/pkcs11_signer.hpp"
@@ -27,6 +28,18 @@ std::string hcpartyCode(const std::string& profession) {
   if (p == "physiotherapist") return "persphysiotherapist";
   if (p == "midwife") return "persmidwife";
   return "pers" + p;
+}
+
+// What the login checks see of a card; a token without its login certificate cannot log in.
+LoginCertificate loginCertificateOf(const CardInfo& card, CardKeyRole role) {
+  if (!card.login_certificate) {
+    pkcs11::fail(pkcs11::ErrorKind::KeyNotFound, "C_FindObjects",
+                 "the token \"" + card.token_label + "\" has no " +
+                     (role == CardKeyRole::Ehealth ? "eHealth \"authentication\"" : "eID \"Authentication\"") +
+                     " certificate");
+  }
+  return role == CardKeyRole::Ehealth ? ehealthCertificate(*card.login_certificate, card.token_certificates)
+                                      : eidAuthenticationCertificate(*card.login_certificate, card.token_certificates);
 }
 
 }  // namespace
@@ -68,24 +81,42 @@ boost::asio::awaitable<nlohmann::json> AgentSession::login(std::string client) {
   std::shared_ptr<LoggedInToken> ehealth;
   std::exception_ptr failure;
   try {
-    const auto loginStep = [&](const std::string& label, CardKeyRole role, std::string credential) {
+    // The certificates first, before any PIN: a refusal must cost the practitioner no PIN try.
+    std::vector<LoginCertificate> to_check{loginCertificateOf(cardOf(who->eid_token), CardKeyRole::EidAuthentication)};
+    if (!who->ehealth_token.empty()) {
+      to_check.push_back(loginCertificateOf(cardOf(who->ehealth_token), CardKeyRole::Ehealth));
+    }
+    std::function<LoginCheckOutcome()> check([to_check, settings = *check_settings_] {
+      return checkLoginCertificates(to_check, settings, std::chrono::system_clock::now());
+    });
+    const LoginCheckOutcome checked = co_await checks_->run<LoginCheckOutcome>(std::move(check));
+
+    const auto loginStep = [&](const std::string& label, CardKeyRole role, std::string credential,
+                               const certs::Certificate& checked_certificate) {
       const CardInfo card = cardOf(label);
       PinQuestion question{PinPurpose{client, "log in to eHealth", std::nullopt,
                                       who->first_names + " " + who->surname, std::nullopt},
                            std::move(credential)};
       return server_.queues.forToken(label).run<std::shared_ptr<LoggedInToken>>(
-          std::function<std::shared_ptr<LoggedInToken>()>([this, card, question, role] {
+          std::function<std::shared_ptr<LoggedInToken>()>([this, card, question, role, checked_certificate] {
             auto token = std::make_shared<LoggedInToken>();
             token->label = card.token_label;
             token->session = std::make_unique<pkcs11::Session>(card.module, card.slot);
+            // The login must use the certificate that was checked: a card swapped into the same
+            // slot under the same label since the monitor read it is stopped here, before the PIN.
+            if (cardCertificate(*token->session, role) != checked_certificate) {
+              throw ProblemError(problems::cardRemoved("the card " + card.token_label +
+                                                       " was replaced after its certificate was checked; log in again"));
+            }
             if (!token->session->loggedIn()) prompter_->loginUser(*token->session, question);
             token->key = findCardKey(*token->session, role);
             return token;
           }));
     };
-    eid = co_await loginStep(who->eid_token, CardKeyRole::EidAuthentication, "eID");
+    eid = co_await loginStep(who->eid_token, CardKeyRole::EidAuthentication, "eID", to_check[0].certificate);
     if (!who->ehealth_token.empty()) {
-      ehealth = co_await loginStep(who->ehealth_token, CardKeyRole::Ehealth, "eHealth certificate");
+      ehealth = co_await loginStep(who->ehealth_token, CardKeyRole::Ehealth, "eHealth certificate",
+                                   to_check[1].certificate);
     }
     {
       std::lock_guard lock(mutex_);
@@ -94,6 +125,8 @@ boost::asio::awaitable<nlohmann::json> AgentSession::login(std::string client) {
       }
       state_->eid = eid;
       state_->ehealth = ehealth;
+      state_->login_certificates = checked.certificates;
+      state_->login_warnings = checked.warnings;
       state_->client = client;
       state_->login_time = std::chrono::system_clock::now();
       state_->last_use = std::chrono::steady_clock::now();

@@ -33,6 +33,8 @@ struct AgentSession::State {
   std::chrono::system_clock::time_point login_time;
   std::chrono::steady_clock::time_point last_use;
   std::optional<std::chrono::system_clock::time_point> token_expiry;
+  nlohmann::json login_certificates;  // what the certificate checks found at login
+  nlohmann::json login_warnings;
 };
 
 // "2024-01-31T12:34:56Z"

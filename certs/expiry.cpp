@@ -1,6 +1,23 @@
 #include "certs/expiry.hpp"
 
+#include <ctime>
+
 namespace ehagent::certs {
+namespace {
+
+std::string utc(TimePoint time, const char* format) {
+  const std::time_t t = std::chrono::system_clock::to_time_t(time);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, format, &tm);
+  return text;
+}
+
+}  // namespace
+
+std::string isoDate(TimePoint time) { return utc(time, "%Y-%m-%d"); }
+std::string isoDateTime(TimePoint time) { return utc(time, "%Y-%m-%dT%H:%M:%SZ"); }
 
 const char* toString(ExpiryState state) noexcept {
   switch (state) {

@@ -50,6 +50,8 @@ ServiceSettings resolveSettings(const Context& ctx, const ServiceArgs& args) {
   // whenever it appears, so the flag is written only for a file that is there.
   if (fs::exists(ctx.configFile)) s.configFile = fs::absolute(ctx.configFile);
   s.stateDir = fs::absolute(ctx.stateDir);
+  // The agent checks logins against the same anchors as `trust list` and `certs list` here.
+  if (ctx.bundledTrust != agent::default_bundled_trust_dir) s.bundledTrust = fs::absolute(ctx.bundledTrust);
   return s;
 }
 

@@ -7,18 +7,6 @@
 #include "installer/commands.hpp"
 
 namespace ehagent::installer {
-namespace {
-
-std::string date(certs::TimePoint t) {
-  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
-}  // namespace
 
 void addTrustCommands(CLI::App& app, Context& ctx) {
   auto* trust = app.add_subcommand("trust", "Manage the CA certificates the agent trusts");
@@ -47,7 +35,7 @@ void addTrustCommands(CLI::App& app, Context& ctx) {
     const auto now = std::chrono::system_clock::now();
     for (const auto& c : store.certificates()) {
       std::cout << c.subject() << "\n  sha256 " << certs::toHex(c.sha256Fingerprint(), ":")
-                << "\n  valid until " << date(c.notAfter()) << " ("
+                << "\n  valid until " << certs::isoDate(c.notAfter()) << " ("
                 << certs::toString(certs::expiryAt(c, now).state) << ")\n";
     }
     for (const auto& p : store.problems()) std::cerr << "warning: skipped " << p << "\n";

@@ -17,7 +17,7 @@ void Context::load() {
 }
 
 certs::TrustStore Context::trustStore() const {
-  return certs::TrustStore::fromDirectories({bundledTrust, trustDir()});
+  return agent::loadTrustStore(bundledTrust, stateDir);
 }
 
 std::vector<std::string> Context::modules() const {

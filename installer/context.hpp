@@ -5,23 +5,22 @@
 #include <string>
 
 #include "agent/config.hpp"
+#include "agent/trust.hpp"
 #include "certs/revocation.hpp"
 #include "certs/trust_store.hpp"
 #include "pkcs11/secret.hpp"
 
 namespace ehagent::installer {
 
-inline constexpr const char* default_bundled_trust_dir = "/usr/share/ehagent/trust";
-
 struct Context {
   std::filesystem::path configFile;     // empty: agent::defaultConfigFile()
   std::filesystem::path stateDir;       // empty: config state_dir, else agent::defaultStateDir()
-  std::filesystem::path bundledTrust = default_bundled_trust_dir;
+  std::filesystem::path bundledTrust = agent::default_bundled_trust_dir;
   agent::Config config;
 
   // Resolves the defaults and reads the config (a missing file gives the defaults).
   void load();
-  [[nodiscard]] std::filesystem::path trustDir() const { return stateDir / "trust"; }
+  [[nodiscard]] std::filesystem::path trustDir() const { return agent::addedTrustDir(stateDir); }
   [[nodiscard]] certs::TrustStore trustStore() const;
   [[nodiscard]] std::vector<std::string> modules() const;  // configured, else the default list
   // [revocation] from the config, its answer cache in the state dir (created when missing). A

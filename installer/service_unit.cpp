@@ -43,7 +43,9 @@ std::string execWord(const std::string& word) {
 std::string execStartLine(const ServiceSettings& s) {
   std::string exec = execWord(s.agentBinary.string()) + " serve";
   if (!s.configFile.empty()) exec += " --config " + execWord(s.configFile.string());
-  return exec + " --state-dir " + execWord(s.stateDir.string());
+  exec += " --state-dir " + execWord(s.stateDir.string());
+  if (!s.bundledTrust.empty()) exec += " --bundled-trust " + execWord(s.bundledTrust.string());
+  return exec;
 }
 
 std::string serviceUnitText(const ServiceSettings& s) {

@@ -13,6 +13,7 @@ struct ServiceSettings {
   std::filesystem::path agentBinary;  // absolute
   std::filesystem::path configFile;   // absolute; empty: the agent's own default
   std::filesystem::path stateDir;     // absolute
+  std::filesystem::path bundledTrust; // absolute; empty: the agent's default, not written
 };
 
 // $XDG_CONFIG_HOME/systemd/user, where a user manager looks for units.

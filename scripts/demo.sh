@@ -15,12 +15,13 @@ build=$(cd "$build" && pwd)
 demo="$build/demo"
 ehagent="$build/agent/ehagent"
 sandbox="$build/sandbox/ehagent-sandbox"
+installer="$build/installer/ehagent-install"
 pinentry="$build/tests/pinentry/ehagent-test-pinentry"
 keep_running=${DEMO_KEEP_RUNNING:-$([ -t 1 ] && echo 1 || echo 0)}
 
 bold() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 die() { echo "demo: $*" >&2; exit 1; }
-for exe in "$ehagent" "$sandbox" "$pinentry"; do [ -x "$exe" ] || die "$exe is missing: run make build"; done
+for exe in "$ehagent" "$installer" "$sandbox" "$pinentry"; do [ -x "$exe" ] || die "$exe is missing: run make build"; done
 
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -63,7 +64,14 @@ endpoint = "$sandbox_url/hubservices/intrahub/v3"
 hub_id = "1990000035"
 ca_file = "$demo/specimen/pki/sandbox-ca.pem"
 EOF
-agent() { "$ehagent" --config "$demo/agent.toml" --state-dir "$demo/state" "$@"; }
+# The bundled trust anchors are the real Belgian roots (data/trust); the specimen roots are added
+# the way IT staff add a CA, so that the agent's login checks accept the specimen chains.
+agent() { "$ehagent" --config "$demo/agent.toml" --state-dir "$demo/state" --bundled-trust "$root/data/trust" "$@"; }
+ehinstall() { "$installer" --config "$demo/agent.toml" --state-dir "$demo/state" --bundled-trust "$root/data/trust" "$@"; }
+
+bold "IT staff trust the specimen roots: ehagent-install trust add"
+ehinstall trust add "$demo/specimen/pki/belgium-root-ca.pem"
+ehinstall trust add "$demo/specimen/pki/ehealth-ca.pem"
 
 bold "ehagent cards (no PIN asked)"
 agent cards
@@ -105,7 +113,7 @@ bold "Status (no key needed)"
 printf '$ curl -sS %s\n' "$base/v1/status"
 curl -sS "$base/v1/status"; echo
 
-bold "Alice logs in: eID PIN and eHealth PIN (pinentry), then the STS token"
+bold "Alice logs in: her certificates are checked (trust, expiry, revocation), then the eID and eHealth PINs (pinentry), then the STS token"
 call POST /v1/session
 
 bold "Her SAML token"

@@ -39,6 +39,7 @@ max_connections = 11
 endpoint = "https://sts.example"
 [hubs.rsw]
 endpoint = "https://rsw.example"
+hub_id = "1990000035"
 )", "t.toml");
   EXPECT_EQ(c.listen, "[::1]:9000");
   EXPECT_EQ(c.allowed_origins, std::vector<std::string>{"https://emr.example"});
@@ -131,6 +132,24 @@ TEST(Config, RevocationMistakesAreRefusedAtLoadNamingTheKey) {
       ADD_FAILURE() << "accepted: " << text;
     } catch (const ConfigError& e) {
       EXPECT_NE(std::string(e.what()).find("'" + key + "'"), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(Config, HubMistakesAreRefusedAtLoadNamingTheKey) {
+  const std::string ok = "[hubs.rsw]\nendpoint = \"https://rsw.example/hub\"\nhub_id = \"1990000035\"\n";
+  EXPECT_NO_THROW(parseConfig(ok, "agent.toml"));
+  for (const auto& [text, key] : std::vector<std::pair<std::string, std::string>>{
+           {"[hubs.rsw]\nendpoint = \"https://rsw.example/hub\"\n", "hubs.rsw.hub_id"},
+           {"[hubs.rsw]\nhub_id = \"1990000035\"\n", "hubs.rsw.endpoint"},
+           {ok + "timeout_seconds = 0\n", "hubs.rsw.timeout_seconds"},
+           {ok + "endpoit = \"https://x\"\n", "hubs.rsw.endpoit"},
+           {"[hubs.rsw]\nendpoint = \"not a url\"\nhub_id = \"1\"\n", "hubs.rsw.endpoint"}}) {
+    try {
+      parseConfig(text, "agent.toml");
+      ADD_FAILURE() << "accepted: " << text;
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find(key), std::string::npos) << e.what();
     }
   }
 }

@@ -228,3 +228,23 @@ TEST(ServeStartup, CheckConfigNamesAnUnknownKey) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("limits.body_bytez"), std::string::npos) << r.err;
 }
+
+TEST(ServeStartup, CheckConfigRefusesAHubSectionMistake) {
+  ScratchDir dir;
+  writeText(dir.path() / "agent.toml", "[hubs.rsw]\nendpoint = \"https://rsw.example/hub\"\n");
+  const std::string config = (dir.path() / "agent.toml").string();
+  const RunResult check = run({agentExe(), "serve", "--check-config", "--config", config}, dir.path());
+  EXPECT_EQ(check.exit_code, 2);
+  EXPECT_NE(check.err.find("hubs.rsw.hub_id is required"), std::string::npos) << check.err;
+  // The same mistake stops a real start-up before it listens.
+  const RunResult serve = run({agentExe(), "serve", "--config", config, "--state-dir", (dir.path() / "s").string(),
+                               "--no-socket", "--listen", "127.0.0.1:0"},
+                              dir.path());
+  EXPECT_EQ(serve.exit_code, 2);
+  EXPECT_NE(serve.err.find("hubs.rsw.hub_id"), std::string::npos) << serve.err;
+
+  writeText(dir.path() / "agent.toml", "[hubs.rsw]\nendpoint = \"https://rsw.example/hub\"\nhub_id = \"1990000035\"\n");
+  const RunResult fixed = run({agentExe(), "serve", "--check-config", "--config", config}, dir.path());
+  EXPECT_EQ(fixed.exit_code, 0) << fixed.err;
+  EXPECT_EQ(fixed.out, "config ok\n");
+}

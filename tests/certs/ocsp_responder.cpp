@@ -42,37 +42,49 @@ bool listening(const std::string& log) {
 
 }  // namespace
 
-fs::path writeCaIndex(const TestPki& pki) {
-  const fs::path index = pki.dir / "index.txt";
-  writeText(index,
-            "V\t351231235959Z\t\t" + pki.aliceEhealthSerial + "\tunknown\t/CN=SSIN=78031215280\n" +
-                "R\t351231235959Z\t240101000000Z,keyCompromise\t" + pki.bobEhealthSerial +
-                "\tunknown\t/CN=SSIN=82110523358\n");
-  writeText(pki.dir / "index.txt.attr", "unique_subject = no\n");
+fs::path writeIndex(const fs::path& dir, const std::vector<IndexEntry>& entries) {
+  const fs::path index = dir / "index.txt";
+  std::string text;
+  for (const IndexEntry& e : entries) {
+    text += std::string(e.revoked ? "R" : "V") + "\t351231235959Z\t" + (e.revoked ? "240101000000Z,keyCompromise" : "") +
+            "\t" + e.serialHex + "\tunknown\t" + e.subject + "\n";
+  }
+  writeText(index, text);
+  writeText(dir / "index.txt.attr", "unique_subject = no\n");
   return index;
 }
 
-fs::path makeCrl(const TestPki& pki) {
-  const fs::path index = writeCaIndex(pki);
-  const fs::path cnf = pki.dir / "ca.cnf";
-  writeText(pki.dir / "crlnumber", "01\n");
+fs::path writeCaIndex(const TestPki& pki) {
+  return writeIndex(pki.dir, {{pki.aliceEhealthSerial, "/CN=SSIN=78031215280", false},
+                              {pki.bobEhealthSerial, "/CN=SSIN=82110523358", true}});
+}
+
+fs::path makeCrl(const fs::path& dir, const fs::path& index, const fs::path& ca, const fs::path& caKey) {
+  const fs::path cnf = dir / "crl.cnf";
+  writeText(dir / "crlnumber", "01\n");
   writeText(cnf, "[ca]\ndefault_ca = d\n[d]\ndatabase = " + index.string() +
-                     "\ncrlnumber = " + (pki.dir / "crlnumber").string() +
+                     "\ncrlnumber = " + (dir / "crlnumber").string() +
                      "\ndefault_md = sha256\ndefault_crl_days = 7\n");
-  const fs::path crl = pki.dir / "ehealth.crl.pem";
-  run("openssl ca -gencrl -config '" + cnf.string() + "' -keyfile '" + pki.ehealthCaKey.string() +
-          "' -cert '" + pki.ehealthCa.string() + "' -out '" + crl.string() + "'",
-      pki.dir / "openssl.log");
+  const fs::path crl = dir / (ca.stem().string() + ".crl.pem");
+  run("openssl ca -gencrl -config '" + cnf.string() + "' -keyfile '" + caKey.string() + "' -cert '" +
+          ca.string() + "' -out '" + crl.string() + "'",
+      dir / "openssl.log");
   return crl;
 }
 
-OcspResponder::OcspResponder(const TestPki& pki) {
-  const fs::path index = writeCaIndex(pki);
+fs::path makeCrl(const TestPki& pki) {
+  return makeCrl(pki.dir, writeCaIndex(pki), pki.ehealthCa, pki.ehealthCaKey);
+}
+
+OcspResponder::OcspResponder(const TestPki& pki)
+    : OcspResponder(OcspResponderSetup{pki.dir, writeCaIndex(pki), pki.ehealthCa, pki.ocspSigner, pki.ocspSignerKey}) {}
+
+OcspResponder::OcspResponder(const OcspResponderSetup& setup) {
   port_ = freeLoopbackPort();
-  const std::string log = (pki.dir / "ocsp-responder.log").string();
-  std::vector<std::string> args{"openssl", "ocsp", "-index", index.string(), "-port",
-                                std::to_string(port_), "-rsigner", pki.ocspSigner.string(),
-                                "-rkey", pki.ocspSignerKey.string(), "-CA", pki.ehealthCa.string(),
+  const std::string log = (setup.dir / "ocsp-responder.log").string();
+  std::vector<std::string> args{"openssl", "ocsp", "-index", setup.index.string(), "-port",
+                                std::to_string(port_), "-rsigner", setup.signer.string(),
+                                "-rkey", setup.signerKey.string(), "-CA", setup.ca.string(),
                                 "-nmin", "5", "-ignore_err"};
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");

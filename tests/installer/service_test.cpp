@@ -34,7 +34,8 @@ TEST_F(ServiceTest, InstallWritesTheUserUnitAndSaysSystemdIsNotRunning) {
   ASSERT_TRUE(fs::exists(unitFile()));
   const std::string expected = std::string(EHAGENT_AGENT_BIN) + " serve --config " +
                                (dir_.path() / "agent.toml").string() + " --state-dir " +
-                               (dir_.path() / "state").string();
+                               (dir_.path() / "state").string() + " --bundled-trust " +
+                               (dir_.path() / "bundled").string();
   EXPECT_EQ(execStart(), expected);
   const std::string unit = readText(unitFile());
   for (const char* line : {"\nNoNewPrivileges=yes\n", "\nUMask=0077\n", "\nRestart=on-failure\n",

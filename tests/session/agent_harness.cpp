@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "agent/clients.hpp"
+#include "agent/trust.hpp"
+#include "certs/trust_store.hpp"
 
 extern char** environ;
 
@@ -109,6 +111,12 @@ void AgentHarness::start(const AgentSettings& settings) {
   fs::create_directories(state);
   fs::permissions(state, fs::perms::owner_all, fs::perm_options::replace);
   key_ = agent::ClientStore(agent::ClientStore::defaultFile(state)).add("TestEMR");
+  if (settings.trust_specimen) {
+    for (const char* root : {"belgium-root-ca.pem", "ehealth-ca.pem"}) {
+      certs::TrustStore::installInto(agent::addedTrustDir(state),
+                                     certs::Certificate::loadFile(testsupport::SpecimenCopy::pki(root)));
+    }
+  }
   socket_ = temp_.path() / "api.sock";
   const fs::path config = temp_.path() / "agent.toml";
   testsupport::writeFile(config, "state_dir = \"" + state.string() + "\"\n" +
@@ -127,6 +135,7 @@ void AgentHarness::start(const AgentSettings& settings) {
   envp.push_back(nullptr);
 
   std::vector<std::string> args = {testsupport::agentExe(), "serve", "--config", config.string(),
+                                   "--bundled-trust", testsupport::bundledTrustDir(),
                                    "--listen", "127.0.0.1:0", "--socket", socket_.string()};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());

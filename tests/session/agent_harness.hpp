@@ -30,6 +30,10 @@ struct AgentSettings {
   std::size_t queue_depth = 8;
   std::string pin_script;  // one action per line, see tests/pinentry/README.md
   std::string extra_config;  // appended to agent.toml (e.g. [sts] and [hubs.<name>] tables)
+  // The agent's trust store is the bundled one of the source tree (the real Belgian roots, the
+  // production default) plus, unless false, the specimen roots (Belgium Root CA and eHealth CA
+  // (specimen)) added to the state dir as `ehagent-install trust add` does.
+  bool trust_specimen = true;
 };
 
 class AgentHarness {

@@ -31,5 +31,6 @@ SpecimenCopy::~SpecimenCopy() {
 std::string sandboxExe() { return EHAGENT_TEST_SANDBOX_EXE; }
 std::string agentExe() { return EHAGENT_TEST_AGENT_EXE; }
 std::string softhsmModule() { return EHAGENT_TEST_SOFTHSM_MODULE; }
+std::string bundledTrustDir() { return EHAGENT_TEST_BUNDLED_TRUST; }
 
 }  // namespace ehagent::testsupport

@@ -12,7 +12,8 @@
 //    sandbox/README.md. Tokens: "Alice SPECIMEN" (RSA eID), "Bob SPECIMEN" (EC eID),
 //    "eHealth Alice SPECIMEN", "eHealth Bob SPECIMEN"; user PIN 1234, SO PIN 12345678.
 //  - Paths to built programs, set at build time: sandboxExe(), agentExe() (empty when the agent
-//    executable is not part of the build), softhsmModule().
+//    executable is not part of the build), softhsmModule(); and bundledTrustDir(), the source
+//    tree's data/trust (the real Belgian roots, which do not vouch for the specimen).
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -70,5 +71,6 @@ class SpecimenCopy {
 [[nodiscard]] std::string sandboxExe();
 [[nodiscard]] std::string agentExe();
 [[nodiscard]] std::string softhsmModule();
+[[nodiscard]] std::string bundledTrustDir();
 
 }  // namespace ehagent::testsupport
