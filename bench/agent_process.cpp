@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -17,6 +18,8 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/clients.hpp"
+#include "agent/trust.hpp"
+#include "certs/trust_store.hpp"
 
 extern char** environ;
 
@@ -49,6 +52,17 @@ double statusFieldMiB(pid_t pid, const std::string& field) {
   throw std::runtime_error("no " + field + " for process " + std::to_string(pid));
 }
 
+// The login checks the practitioner's certificates against the agent's trust store: the specimen
+// roots are added as IT staff would add a CA. The specimen is the one SOFTHSM2_CONF names (Specimen).
+void trustSpecimenRoots(const fs::path& state) {
+  const char* conf = std::getenv("SOFTHSM2_CONF");
+  if (conf == nullptr) throw std::runtime_error("SOFTHSM2_CONF is not set: make a Specimen first");
+  const fs::path pki = fs::path(conf).parent_path() / "pki";
+  for (const char* root : {"belgium-root-ca.pem", "ehealth-ca.pem"}) {
+    certs::TrustStore::installInto(agent::addedTrustDir(state), certs::Certificate::loadFile(pki / root));
+  }
+}
+
 }  // namespace
 
 AgentProcess::AgentProcess(const AgentOptions& options) {
@@ -56,6 +70,7 @@ AgentProcess::AgentProcess(const AgentOptions& options) {
   fs::create_directories(state);
   fs::permissions(state, fs::perms::owner_all, fs::perm_options::replace);
   key_ = agent::ClientStore(agent::ClientStore::defaultFile(state)).add("BenchEMR");
+  trustSpecimenRoots(state);
   writeFile(dir_.path() / "pin.script", options.pin_script);
   const std::string module = options.through_fault_module ? p11fault::FaultControl::modulePath().string() : softhsm_module;
   if (options.through_fault_module) fault_.set("module", softhsm_module);

@@ -1,7 +1,8 @@
 #pragma once
 // The real `ehagent serve` (the build's own binary) as a child process: its own state folder and
 // config over the specimen's SoftHSM module, the scripted pinentry (ehagent-test-pinentry), one
-// registered client key, stderr to a file at the default log level. Its memory is read from
+// registered client key, the specimen roots in its trust store, stderr to a file at the default
+// log level. Its memory is read from
 // /proc/<pid>/status. SIGTERM and wait on destruction. On request, the agent reaches SoftHSM
 // through the fault module (tests/p11fault), to make the card as slow as a real one.
 #include <sys/types.h>
