@@ -14,13 +14,14 @@ seconds=${SOAK_SECONDS:-600}
 fail_percent=${SOAK_FAIL_PERCENT:-10}
 
 cmake --build "$build" -j"${SOAK_BUILD_JOBS:-2}" \
-  --target soak_driver ehagent ehagent-sandbox ehagent_p11fault ehagent-test-pinentry
+  --target soak_driver ehagent ehagent-install ehagent-sandbox ehagent_p11fault ehagent-test-pinentry
 build=$(cd "$build" && pwd)
 agent="$build/agent/ehagent"
+installer="$build/installer/ehagent-install"
 sandbox="$build/sandbox/ehagent-sandbox"
 pinentry="$build/tests/pinentry/ehagent-test-pinentry"
 fault=$(find "$build/tests/p11fault" -name 'libehagent_p11fault.so' | head -1)
-for exe in "$agent" "$sandbox" "$pinentry" "$build/tests/soak/soak_driver"; do
+for exe in "$agent" "$installer" "$sandbox" "$pinentry" "$build/tests/soak/soak_driver"; do
   [ -x "$exe" ] || { echo "soak: $exe is missing" >&2; exit 1; }
 done
 [ -n "$fault" ] || { echo "soak: the fault module is missing" >&2; exit 1; }
@@ -78,6 +79,11 @@ hub_id = "1990000035"
 ca_file = "$work/specimen/pki/sandbox-ca.pem"
 EOF
 ehagent() { "$agent" --config "$work/agent.toml" "$@"; }
+# Each login checks the practitioner's certificates against the trust store: the specimen roots
+# are added as IT staff add a CA.
+for root_ca in belgium-root-ca ehealth-ca; do
+  "$installer" --config "$work/agent.toml" trust add "$work/specimen/pki/$root_ca.pem" >/dev/null
+done
 
 key=$(ehagent clients add soak | grep -oE '[A-Za-z0-9_-]{40,}' | head -1)
 [ -n "$key" ] || { echo "soak: no client key printed" >&2; exit 1; }
