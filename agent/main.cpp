@@ -3,11 +3,11 @@
 
 #include <iostream>
 
-#include "agent/cli.hpp"
-#include "agent/trust.hpp"
+#include "agent/cli/cli.hpp"
+#include "agent/config/trust.hpp"
 
 #if __has_include("agent/cards.hpp")
-#include "agent/cards.hpp"
+#include "agent/session/cards.hpp"
 #define EHAGENT_HAVE_CARDS_COMMAND 1
 #endif
 

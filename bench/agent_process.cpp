@@ -17,8 +17,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "agent/clients.hpp"
-#include "agent/trust.hpp"
+#include "agent/store/clients.hpp"
+#include "agent/config/trust.hpp"
 #include "certs/trust_store.hpp"
 
 extern char** environ;

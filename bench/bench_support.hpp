@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "pkcs11/module.hpp"
-#include "pkcs11/secret.hpp"
+#include "core/secret.hpp"
 #include "pkcs11/session.hpp"
 
 namespace ehagent::bench {

@@ -18,7 +18,7 @@
 
 #include "bench/agent_process.hpp"
 #include "bench/bench_support.hpp"
-#include "agent/audit.hpp"
+#include "agent/store/audit.hpp"
 
 using namespace ehagent;
 using namespace ehagent::bench;

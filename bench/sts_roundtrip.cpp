@@ -9,15 +9,15 @@
 #include "bench/sts_roundtrip_signer.hpp"
 #include "pkcs11/eid.hpp"
 #include "pkcs11/module.hpp"
-#include "pkcs11/secret.hpp"
+#include "core/secret.hpp"
 #include "sandbox/server.hpp"
 #include "sandbox/specimen.hpp"
 #include "sandbox/sts_service.hpp"
-#include "tokens/openssl_signer.hpp"
-#include "tokens/pkcs11_signer.hpp"
-#include "tokens/sts_client.hpp"
-#include "tokens/sts_messages.hpp"
-#include "tokens/wssecurity.hpp"
+#include "tokens/sign/openssl_signer.hpp"
+#include "tokens/sign/pkcs11_signer.hpp"
+#include "tokens/sts/client.hpp"
+#include "tokens/sts/messages.hpp"
+#include "tokens/xml/wssecurity.hpp"
 
 namespace {
 

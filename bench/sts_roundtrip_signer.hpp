@@ -3,7 +3,7 @@
 // agent's work around it).
 #include <chrono>
 
-#include "tokens/signer.hpp"
+#include "tokens/sign/signer.hpp"
 
 namespace ehagent::bench {
 

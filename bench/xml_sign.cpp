@@ -8,14 +8,14 @@
 #include "bench/bench_support.hpp"
 #include "certs/certificate.hpp"
 #include "pkcs11/error.hpp"
-#include "tokens/hub_types.hpp"
-#include "tokens/pkcs11_signer.hpp"
-#include "tokens/sumehr.hpp"
-#include "tokens/wssecurity.hpp"
+#include "hubs/types.hpp"
+#include "tokens/sign/pkcs11_signer.hpp"
+#include "hubs/sumehr.hpp"
+#include "tokens/xml/wssecurity.hpp"
 
 using namespace ehagent;
 using namespace ehagent::bench;
-namespace hub = ehagent::tokens::hub;
+namespace hub = ehagent::hubs;
 
 namespace {
 

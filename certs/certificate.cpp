@@ -1,5 +1,7 @@
 #include "certs/certificate.hpp"
 
+#include "core/digest.hpp"
+
 #include <openssl/pem.h>
 
 #include <ctime>
@@ -30,16 +32,6 @@ std::string nameToString(const X509_NAME* name) {
   char* data = nullptr;
   const long len = BIO_get_mem_data(bio.get(), &data);
   return std::string(data, static_cast<std::size_t>(len));
-}
-
-Bytes digestOf(std::span<const std::uint8_t> data, const EVP_MD* md) {
-  Bytes out(EVP_MAX_MD_SIZE);
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), out.data(), &len, md, nullptr) != 1) {
-    throw Error("certificate_invalid", "digest failed: " + takeOpensslErrors());
-  }
-  out.resize(len);
-  return out;
 }
 
 std::vector<std::string> uriNames(const GENERAL_NAMES* names) {
@@ -228,8 +220,8 @@ bool Certificate::isSelfIssued() const {
   return X509_NAME_cmp(X509_get_subject_name(cert_.get()), X509_get_issuer_name(cert_.get())) == 0;
 }
 
-Bytes Certificate::sha256Fingerprint() const { return digestOf(der(), EVP_sha256()); }
-Bytes Certificate::sha1Fingerprint() const { return digestOf(der(), EVP_sha1()); }
+Bytes Certificate::sha256Fingerprint() const { return ehagent::sha256(der()); }
+Bytes Certificate::sha1Fingerprint() const { return ehagent::digestOf(DigestAlgorithm::Sha1, der()); }
 
 Bytes Certificate::publicKeyDer() const {
   unsigned char* out = nullptr;
@@ -243,8 +235,8 @@ Bytes Certificate::publicKeyDer() const {
 Bytes Certificate::publicKeySha1() const {
   const ASN1_BIT_STRING* bits = X509_get0_pubkey_bitstr(cert_.get());
   if (bits == nullptr) throw Error("certificate_invalid", "unreadable public key");
-  return digestOf({ASN1_STRING_get0_data(bits), static_cast<std::size_t>(ASN1_STRING_length(bits))},
-                  EVP_sha1());
+  return ehagent::digestOf(DigestAlgorithm::Sha1,
+                           {ASN1_STRING_get0_data(bits), static_cast<std::size_t>(ASN1_STRING_length(bits))});
 }
 
 std::vector<std::string> Certificate::ocspUrls() const {

@@ -11,9 +11,11 @@
 
 struct x509_st;  // OpenSSL's X509, kept out of this header
 
+#include "core/bytes.hpp"
+
 namespace ehagent::certs {
 
-using Bytes = std::vector<std::uint8_t>;
+using ehagent::Bytes;
 using TimePoint = std::chrono::system_clock::time_point;
 
 struct KeyUsage {

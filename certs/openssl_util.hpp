@@ -13,18 +13,11 @@
 #include <string>
 
 #include "certs/certificate.hpp"
+#include "core/owned.hpp"
 
 namespace ehagent::certs::detail {
 
-template <auto Fn>
-struct Deleter {
-  template <typename T>
-  void operator()(T* p) const noexcept {
-    Fn(p);
-  }
-};
-template <typename T, auto Fn>
-using Owned = std::unique_ptr<T, Deleter<Fn>>;
+using ehagent::Owned;
 
 using BioPtr = Owned<BIO, BIO_free_all>;
 using X509Ptr = Owned<X509, X509_free>;

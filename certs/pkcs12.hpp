@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "certs/certificate.hpp"
-#include "pkcs11/secret.hpp"
+#include "core/secret.hpp"
 
 struct evp_pkey_st;  // OpenSSL's EVP_PKEY
 

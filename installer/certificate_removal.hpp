@@ -10,7 +10,7 @@
 
 #include "certs/certificate.hpp"
 #include "installer/refusal.hpp"
-#include "pkcs11/secret.hpp"
+#include "core/secret.hpp"
 #include "pkcs11/types.hpp"
 
 namespace ehagent::pkcs11 {

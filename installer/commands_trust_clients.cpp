@@ -1,7 +1,7 @@
 #include <iostream>
 
-#include "agent/clients.hpp"
-#include "agent/paths.hpp"
+#include "agent/store/clients.hpp"
+#include "agent/config/paths.hpp"
 #include "certs/error.hpp"
 #include "certs/expiry.hpp"
 #include "installer/commands.hpp"

@@ -3,9 +3,9 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "agent/paths.hpp"
-#include "agent/pinentry.hpp"
-#include "agent/revocation_config.hpp"
+#include "agent/config/paths.hpp"
+#include "agent/pin/pinentry.hpp"
+#include "agent/config/revocation.hpp"
 #include "pkcs11/module_list.hpp"
 
 namespace ehagent::installer {

@@ -4,11 +4,11 @@
 #include <filesystem>
 #include <string>
 
-#include "agent/config.hpp"
-#include "agent/trust.hpp"
+#include "agent/config/config.hpp"
+#include "agent/config/trust.hpp"
 #include "certs/revocation.hpp"
 #include "certs/trust_store.hpp"
-#include "pkcs11/secret.hpp"
+#include "core/secret.hpp"
 
 namespace ehagent::installer {
 

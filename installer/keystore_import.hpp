@@ -10,7 +10,7 @@
 #include "installer/refusal.hpp"
 #include "certs/pkcs12.hpp"
 #include "certs/trust_store.hpp"
-#include "pkcs11/secret.hpp"
+#include "core/secret.hpp"
 
 namespace ehagent::installer {
 

@@ -3,8 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "agent/json_text.hpp"
-#include "agent/pinentry.hpp"
+#include "agent/store/json_text.hpp"
+#include "agent/pin/pinentry.hpp"
 #include "installer/commands.hpp"
 #include "installer/doctor.hpp"
 

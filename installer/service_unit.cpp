@@ -7,7 +7,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "agent/paths.hpp"
+#include "agent/config/paths.hpp"
 
 namespace ehagent::installer {
 namespace fs = std::filesystem;

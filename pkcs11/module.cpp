@@ -8,8 +8,9 @@
 #include <thread>
 
 #include "pkcs11/cryptoki.hpp"
+#include "core/owned.hpp"
 #include "pkcs11/error.hpp"
-#include "pkcs11/secret.hpp"
+#include "core/secret.hpp"
 
 namespace ehagent::pkcs11 {
 
@@ -25,10 +26,6 @@ struct Module::Impl {
 };
 
 namespace {
-
-struct DlCloser {
-  void operator()(void* handle) const noexcept { dlclose(handle); }
-};
 
 [[noreturn]] void loadFailure(const std::string& path, const std::string& why) {
   fail(ErrorKind::ModuleLoad, "load", "cannot load PKCS#11 module " + path + ": " + why);
@@ -57,7 +54,7 @@ std::shared_ptr<Module> Module::load(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) loadFailure(path, "no such file");
 
-  std::unique_ptr<void, DlCloser> handle(dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL));
+  Owned<void, dlclose> handle(dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL));
   if (!handle) {
     const char* why = dlerror();
     loadFailure(path, why ? why : "dlopen failed");

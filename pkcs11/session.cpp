@@ -2,7 +2,7 @@
 
 #include "pkcs11/cryptoki.hpp"
 #include "pkcs11/error.hpp"
-#include "pkcs11/secret.hpp"
+#include "core/secret.hpp"
 
 namespace ehagent::pkcs11 {
 namespace {

@@ -3,7 +3,7 @@
 
 #include "pkcs11/cryptoki.hpp"
 #include "pkcs11/error.hpp"
-#include "pkcs11/secret.hpp"
+#include "core/secret.hpp"
 #include "pkcs11/session.hpp"
 
 namespace ehagent::pkcs11 {

@@ -6,11 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "core/bytes.hpp"
+
 namespace ehagent::pkcs11 {
 
 using SlotId = unsigned long;
 using ObjectHandle = unsigned long;
-using Bytes = std::vector<std::uint8_t>;
+using ehagent::Bytes;
 
 struct SlotInfo {
   SlotId id = 0;

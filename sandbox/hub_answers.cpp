@@ -1,33 +1,21 @@
 #include "sandbox/hub_answers.hpp"
 
+#include "tokens/xml/document.hpp"
+
 #include <chrono>
 #include <ctime>
 
 namespace ehagent::sandbox::hubsoap {
 namespace {
 
-std::string esc(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string el(std::string_view name, std::string_view text) {
-  return "<" + std::string(name) + ">" + esc(text) + "</" + std::string(name) + ">";
+  return "<" + std::string(name) + ">" + tokens::xml::escape(text) + "</" + std::string(name) + ">";
 }
 
 std::string coded(std::string_view name, std::string_view s, std::string_view value, std::string_view sl = {}) {
-  std::string out = "<" + std::string(name) + " S=\"" + esc(s) + "\" SV=\"1.0\"";
-  if (!sl.empty()) out += " SL=\"" + esc(sl) + "\"";
-  return out + ">" + esc(value) + "</" + std::string(name) + ">";
+  std::string out = "<" + std::string(name) + " S=\"" + tokens::xml::escape(s) + "\" SV=\"1.0\"";
+  if (!sl.empty()) out += " SL=\"" + tokens::xml::escape(sl) + "\"";
+  return out + ">" + tokens::xml::escape(value) + "</" + std::string(name) + ">";
 }
 
 std::string party(std::string_view p, const HubParty& hc) {
@@ -56,9 +44,9 @@ std::string fault(std::string_view code, std::string_view text) {
          "</soapenv:Fault>" + envelope_close;
 }
 
-std::string answer(tokens::hub::Operation op, const std::string& hubId, const Ack& ack, const std::string& inner) {
-  namespace ns = tokens::hub::ns;
-  const std::string root = "hub:" + std::string(tokens::hub::operationName(op)) + "Response";
+std::string answer(hubs::Operation op, const std::string& hubId, const Ack& ack, const std::string& inner) {
+  namespace ns = hubs::ns;
+  const std::string root = "hub:" + std::string(hubs::operationName(op)) + "Response";
   std::string out = std::string(envelope_open) + "<" + root + " xmlns:hub=\"" + ns::protocol + "\" xmlns:core=\"" +
                     ns::core + "\" xmlns:kmehr=\"" + ns::kmehr + "\">";
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(

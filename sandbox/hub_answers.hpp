@@ -1,13 +1,13 @@
 #pragma once
 // The sandbox hub's SOAP answers, in the intrahub v3 response shape that
-// tokens::hub::parseHubResponse reads: response header, acknowledge, and the lists.
+// hubs::parseHubResponse reads: response header, acknowledge, and the lists.
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "sandbox/hub_store.hpp"
-#include "tokens/hub_types.hpp"
+#include "hubs/types.hpp"
 
 namespace ehagent::sandbox::hubsoap {
 
@@ -17,7 +17,7 @@ struct Ack {
 };
 
 std::string fault(std::string_view code, std::string_view text);  // "soapenv:Client", ...
-std::string answer(tokens::hub::Operation op, const std::string& hubId, const Ack& ack,
+std::string answer(hubs::Operation op, const std::string& hubId, const Ack& ack,
                    const std::string& inner = {});
 std::string transactionList(const std::string& patient, const std::vector<StoredTransaction>& txs);
 std::string auditTrail(const std::vector<Access>& accesses);

@@ -1,17 +1,17 @@
 #include "sandbox/hub_caller.hpp"
 
-#include "tokens/encoding.hpp"
+#include "core/base64.hpp"
 #include "tokens/error.hpp"
-#include "tokens/hub_read.hpp"
-#include "tokens/sts_profiles.hpp"
-#include "tokens/sts_protocol.hpp"
-#include "tokens/wssecurity.hpp"
-#include "tokens/xmldsig.hpp"
+#include "hubs/read.hpp"
+#include "tokens/sts/profiles.hpp"
+#include "tokens/sts/protocol.hpp"
+#include "tokens/xml/wssecurity.hpp"
+#include "tokens/xml/xmldsig.hpp"
 
 namespace ehagent::sandbox {
 namespace {
 
-namespace read = tokens::hub::read;
+namespace read = hubs::read;
 using tokens::Error;
 using tokens::xml::Element;
 
@@ -59,8 +59,8 @@ VerifiedCall verifyHubCall(std::string_view envelope, const std::vector<certs::C
 
   const auto conditions = need(assertion.child(saml, "Conditions"), "assertion Conditions");
   const auto now = std::chrono::system_clock::now();
-  if (now < tokens::wss::parseDateTime(conditions.attribute("NotBefore").value_or("")) ||
-      now >= tokens::wss::parseDateTime(conditions.attribute("NotOnOrAfter").value_or(""))) {
+  if (now < ehagent::parseDateTime(conditions.attribute("NotBefore").value_or("")) ||
+      now >= ehagent::parseDateTime(conditions.attribute("NotOnOrAfter").value_or(""))) {
     throw Error("timestamp_expired", "the SAML assertion is not valid now");
   }
   const auto authn = need(assertion.child(saml, "AuthenticationStatement"), "AuthenticationStatement");
@@ -73,7 +73,7 @@ VerifiedCall verifyHubCall(std::string_view envelope, const std::vector<certs::C
     throw Error("invalid_input", "the assertion must confirm its subject by holder-of-key");
   const auto keyInfo = need(confirmation.child(tokens::xmldsig::kDsigNs, "KeyInfo"), "holder-of-key KeyInfo");
   const auto x509 = need(keyInfo.child(tokens::xmldsig::kDsigNs, "X509Data"), "holder-of-key X509Data");
-  const auto holder = certs::Certificate::fromDer(tokens::base64Decode(read::text(x509, "X509Certificate")));
+  const auto holder = certs::Certificate::fromDer(ehagent::base64Decode(read::text(x509, "X509Certificate")));
 
   const auto statement = need(assertion.child(saml, "AttributeStatement"), "AttributeStatement");
   HubParty caller;

@@ -6,7 +6,7 @@
 
 #include "certs/certificate.hpp"
 #include "sandbox/hub_store.hpp"
-#include "tokens/xml.hpp"
+#include "tokens/xml/document.hpp"
 
 namespace ehagent::sandbox {
 

@@ -8,15 +8,15 @@
 #include "sandbox/hub_caller.hpp"
 #include "sandbox/random_failure.hpp"
 #include "tokens/error.hpp"
-#include "tokens/hub_read.hpp"
-#include "tokens/hub_types.hpp"
-#include "tokens/wssecurity.hpp"
+#include "hubs/read.hpp"
+#include "hubs/types.hpp"
+#include "tokens/xml/wssecurity.hpp"
 
 namespace ehagent::sandbox {
 namespace {
 
-namespace read = tokens::hub::read;
-using tokens::hub::Operation;
+namespace read = hubs::read;
+using hubs::Operation;
 using tokens::xml::Element;
 
 Response soap(int status, std::string body) {
@@ -104,12 +104,12 @@ Response HubService::handle(const Request& request) {
   if (mode == "fault") return fault("soapenv:Server", "the sandbox hub was told to fail");
   if (failThisCall(options_.failPercent)) return fault("soapenv:Server", "sandbox: random failure");
 
-  const auto op = tokens::hub::operationFromSoapAction(request.header("soapaction"));
+  const auto op = hubs::operationFromSoapAction(request.header("soapaction"));
   if (!op) return fault("soapenv:Client", "unknown SOAPAction '" + request.header("soapaction") + "'");
   Response answer;
   try {
     auto call = verifyHubCall(request.body, options_.stsTrust);
-    const std::string expected = std::string(tokens::hub::operationName(*op)) + "Request";
+    const std::string expected = std::string(hubs::operationName(*op)) + "Request";
     if (call.request.localName() != expected) {
       return fault("soapenv:Client", "the Body holds " + std::string(call.request.localName()) +
                                          ", the SOAPAction says " + expected);
@@ -135,7 +135,7 @@ Response HubService::handle(const Request& request) {
       return true;
     };
     const auto accessNow = [&](const std::string& patient, long long tx) {
-      store_.recordAccess({patient, tx, who, tokens::wss::formatDateTime(std::chrono::system_clock::now()), false});
+      store_.recordAccess({patient, tx, who, ehagent::formatDateTime(std::chrono::system_clock::now()), false});
     };
 
     switch (*op) {

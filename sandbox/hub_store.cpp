@@ -4,12 +4,10 @@
 
 #include <stdexcept>
 
+#include "core/owned.hpp"
+
 namespace ehagent::sandbox {
 namespace {
-
-struct StmtDeleter {
-  void operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
-};
 
 // One prepared statement with positional text/integer binds; throws with SQLite's message.
 class Stmt {
@@ -48,7 +46,7 @@ class Stmt {
     throw std::runtime_error(std::string("sandbox hub store: ") + what + ": " + sqlite3_errmsg(db_));
   }
   sqlite3* db_;
-  std::unique_ptr<sqlite3_stmt, StmtDeleter> stmt_;
+  Owned<sqlite3_stmt, sqlite3_finalize> stmt_;
   int index_ = 0;
 };
 

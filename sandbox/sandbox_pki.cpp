@@ -14,18 +14,15 @@
 #include <utility>
 #include <vector>
 
+#include "core/owned.hpp"
+
 namespace ehagent::sandbox {
 namespace {
 
-template <auto Fn>
-struct Deleter {
-  template <class T>
-  void operator()(T* p) const noexcept { Fn(p); }
-};
-using KeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
-using CertPtr = std::unique_ptr<X509, Deleter<X509_free>>;
-using ExtPtr = std::unique_ptr<X509_EXTENSION, Deleter<X509_EXTENSION_free>>;
-using FilePtr = std::unique_ptr<FILE, Deleter<std::fclose>>;
+using KeyPtr = Owned<EVP_PKEY, EVP_PKEY_free>;
+using CertPtr = Owned<X509, X509_free>;
+using ExtPtr = Owned<X509_EXTENSION, X509_EXTENSION_free>;
+using FilePtr = Owned<FILE, std::fclose>;
 
 void check(int ok, const char* what) {
   if (ok != 1) throw std::runtime_error(std::string("sandbox PKI: ") + what + " failed");
@@ -55,7 +52,7 @@ CertPtr makeCert(const std::string& cn, EVP_PKEY* key, X509* issuer, EVP_PKEY* i
   unsigned char serial[16];
   check(RAND_bytes(serial, sizeof serial), "RAND_bytes");
   serial[0] &= 0x7f;
-  std::unique_ptr<BIGNUM, Deleter<BN_free>> bn(BN_bin2bn(serial, sizeof serial, nullptr));
+  Owned<BIGNUM, BN_free> bn(BN_bin2bn(serial, sizeof serial, nullptr));
   if (!bn || !BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(cert.get()))) {
     throw std::runtime_error("sandbox PKI: serial failed");
   }

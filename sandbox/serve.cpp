@@ -8,7 +8,7 @@
 #include "sandbox/sandbox_pki.hpp"
 #include "sandbox/server.hpp"
 #include "sandbox/sts_service.hpp"
-#include "tokens/openssl_signer.hpp"
+#include "tokens/sign/openssl_signer.hpp"
 
 namespace ehagent::sandbox {
 namespace {

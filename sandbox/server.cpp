@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "tokens/http_client.hpp"
+#include "tokens/net/https_client.hpp"
 
 namespace ehagent::sandbox {
 namespace {

@@ -4,7 +4,7 @@
 #include <stdexcept>
 
 #include "pkcs11/objects.hpp"
-#include "pkcs11/secret.hpp"
+#include "core/secret.hpp"
 #include "pkcs11/session.hpp"
 #include "sandbox/specimen.hpp"
 

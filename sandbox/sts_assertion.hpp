@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "certs/certificate.hpp"
-#include "tokens/signer.hpp"
+#include "tokens/sign/signer.hpp"
 
 namespace ehagent::sandbox {
 

@@ -7,14 +7,15 @@
 
 #include "sandbox/random_failure.hpp"
 #include "sandbox/sts_assertion.hpp"
-#include "tokens/encoding.hpp"
+#include "core/base64.hpp"
 #include "tokens/error.hpp"
-#include "tokens/saml_assertion.hpp"
-#include "tokens/sts_messages.hpp"
-#include "tokens/sts_protocol.hpp"
-#include "tokens/trust.hpp"
-#include "tokens/wssecurity.hpp"
-#include "tokens/xmldsig.hpp"
+#include "tokens/sts/assertion.hpp"
+#include "tokens/sts/messages.hpp"
+#include "tokens/sts/protocol.hpp"
+#include "tokens/xml/trust.hpp"
+#include "tokens/xml/document.hpp"
+#include "tokens/xml/wssecurity.hpp"
+#include "tokens/xml/xmldsig.hpp"
 
 namespace ehagent::sandbox {
 
@@ -47,7 +48,7 @@ Response soapFault(const std::string& code, const std::string& reason) {
   Response r;
   r.status = 500;
   r.body = "<soapenv:Envelope xmlns:soapenv=\"" + std::string(tokens::wss::kSoap11Ns) +
-           "\"><soapenv:Body><soapenv:Fault><faultcode>" + code + "</faultcode><faultstring>" + sts::xmlEscape(reason) +
+           "\"><soapenv:Body><soapenv:Fault><faultcode>" + code + "</faultcode><faultstring>" + tokens::xml::escape(reason) +
            "</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>";
   return r;
 }
@@ -56,7 +57,7 @@ Response rstr(const std::string& context, const std::string& inner) {
   Response r;
   r.body = "<soapenv:Envelope xmlns:soapenv=\"" + std::string(tokens::wss::kSoap11Ns) +
            "\"><soapenv:Body><wst:RequestSecurityTokenResponse xmlns:wst=\"" + std::string(sts::kWstNs) +
-           "\" Context=\"" + sts::xmlEscape(context) + "\">" + inner +
+           "\" Context=\"" + tokens::xml::escape(context) + "\">" + inner +
            "</wst:RequestSecurityTokenResponse></soapenv:Body></soapenv:Envelope>";
   return r;
 }
@@ -103,7 +104,7 @@ IssueWish readIssue(xml::Element rst, const std::vector<certs::Certificate>& tru
   const auto data = need(reference.child(tokens::xmldsig::kDsigNs, "X509Data"), "ds:X509Data");
   const auto cert = need(data.child(tokens::xmldsig::kDsigNs, "X509Certificate"), "ds:X509Certificate");
   try {
-    wish.use_key = certs::Certificate::fromDer(tokens::base64Decode(cert.text()));
+    wish.use_key = certs::Certificate::fromDer(ehagent::base64Decode(cert.text()));
     tokens::requireTrusted(*wish.use_key, trust);
   } catch (const std::exception& e) {
     throw Refusal{std::string("the UseKey certificate is refused: ") + e.what()};
@@ -113,7 +114,7 @@ IssueWish readIssue(xml::Element rst, const std::vector<certs::Certificate>& tru
     const auto created = lifetime->child(xml::kWsuNs, "Created");
     const auto expires = lifetime->child(xml::kWsuNs, "Expires");
     if (created && expires) {
-      const auto span = tokens::wss::parseDateTime(expires->text()) - tokens::wss::parseDateTime(created->text());
+      const auto span = ehagent::parseDateTime(expires->text()) - ehagent::parseDateTime(created->text());
       wish.lifetime = std::chrono::duration_cast<std::chrono::seconds>(span);
     }
   }

@@ -18,8 +18,8 @@
 #include "sandbox/practitioners.hpp"
 #include "sandbox/server.hpp"
 #include "sandbox/sts_control.hpp"
-#include "tokens/signer.hpp"
-#include "tokens/sts_profiles.hpp"
+#include "tokens/sign/signer.hpp"
+#include "tokens/sts/profiles.hpp"
 
 namespace ehagent::sandbox {
 

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "agent/audit.hpp"
+#include "agent/store/audit.hpp"
 #include "test_util.hpp"
 
 using namespace ehagent::agent;

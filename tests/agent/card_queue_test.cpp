@@ -11,7 +11,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "agent/card_queue.hpp"
+#include "agent/session/card_queue.hpp"
 
 using namespace ehagent::agent;
 namespace asio = boost::asio;

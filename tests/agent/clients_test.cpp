@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
-#include "agent/clients.hpp"
+#include "agent/store/clients.hpp"
 #include "test_util.hpp"
 
 using namespace ehagent::agent;

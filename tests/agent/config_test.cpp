@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "agent/config.hpp"
-#include "agent/revocation_config.hpp"
+#include "agent/config/config.hpp"
+#include "agent/config/revocation.hpp"
 
 using namespace ehagent::agent;
 

@@ -4,9 +4,10 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
-#include "agent/routes.hpp"
+#include "agent/session/card_queue.hpp"
+#include "agent/routes/routes.hpp"
 #include "pkcs11/error.hpp"
-#include "agent/pinentry.hpp"
+#include "agent/pin/pinentry.hpp"
 #include "test_util.hpp"
 
 using namespace ehagent::agent;

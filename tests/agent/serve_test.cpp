@@ -6,7 +6,7 @@
 #include <atomic>
 #include <thread>
 
-#include "agent/routes.hpp"
+#include "agent/routes/routes.hpp"
 #include "http_client.hpp"
 #include "test_util.hpp"
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "agent/assuan.hpp"
+#include "agent/pin/assuan.hpp"
 
 namespace assuan = ehagent::agent::assuan;
 

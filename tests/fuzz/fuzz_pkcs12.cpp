@@ -6,7 +6,7 @@
 
 #include "certs/error.hpp"
 #include "certs/pkcs12.hpp"
-#include "pkcs11/secret.hpp"
+#include "core/secret.hpp"
 
 namespace {
 

@@ -11,8 +11,8 @@
 #include "certs/certificate.hpp"
 #include "tests/fuzz/sts_fixture.hpp"
 #include "tokens/error.hpp"
-#include "tokens/saml_assertion.hpp"
-#include "tokens/sts_messages.hpp"
+#include "tokens/sts/assertion.hpp"
+#include "tokens/sts/messages.hpp"
 
 namespace sts = ehagent::tokens::sts;
 using ehagent::certs::Certificate;

@@ -7,11 +7,11 @@
 #include <string_view>
 
 #include "tokens/error.hpp"
-#include "tokens/hub_types.hpp"
-#include "tokens/sumehr.hpp"
-#include "tokens/xml.hpp"
+#include "hubs/types.hpp"
+#include "hubs/sumehr.hpp"
+#include "tokens/xml/document.hpp"
 
-namespace hub = ehagent::tokens::hub;
+namespace hub = ehagent::hubs;
 namespace xml = ehagent::tokens::xml;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -9,9 +9,9 @@
 
 #include "sandbox/sts_assertion.hpp"
 #include "tests/fuzz/sts_fixture.hpp"
-#include "tokens/openssl_signer.hpp"
-#include "tokens/sts_protocol.hpp"
-#include "tokens/wssecurity.hpp"
+#include "tokens/sign/openssl_signer.hpp"
+#include "tokens/sts/protocol.hpp"
+#include "tokens/xml/wssecurity.hpp"
 
 namespace fs = std::filesystem;
 using namespace ehagent;

@@ -20,13 +20,17 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 
-#include "agent/audit.hpp"
-#include "agent/card_queue.hpp"
-#include "agent/clients.hpp"
-#include "agent/crypto_util.hpp"
-#include "agent/events.hpp"
-#include "agent/router.hpp"
-#include "agent/routes.hpp"
+#include "agent/store/audit.hpp"
+#include "agent/session/card_queue.hpp"
+#include "agent/store/clients.hpp"
+#include "core/bytes.hpp"
+#include "core/digest.hpp"
+#include "core/random.hpp"
+#include "core/time.hpp"
+#include "core/base64.hpp"
+#include "agent/store/events.hpp"
+#include "agent/http/router.hpp"
+#include "agent/routes/routes.hpp"
 
 namespace ehagent::fuzz {
 
@@ -74,7 +78,7 @@ class RouterFixture {
   static std::filesystem::path writeClients(const std::filesystem::path& dir) {
     const nlohmann::json doc = {
         {"version", 1},
-        {"clients", {{{"name", "fuzz"}, {"key_sha256", agent::sha256Hex(fixed_client_key)}, {"created", "2026-01-01T00:00:00Z"}}}}};
+        {"clients", {{{"name", "fuzz"}, {"key_sha256", ehagent::sha256Hex(fixed_client_key)}, {"created", "2026-01-01T00:00:00Z"}}}}};
     std::ofstream(dir / "clients.json") << doc.dump();
     return dir / "clients.json";
   }

@@ -1,11 +1,11 @@
-#include "tokens/cades.hpp"
+#include "tokens/sign/cades.hpp"
 
 #include <gtest/gtest.h>
 
 #include "tests/certs/test_pki.hpp"
 #include "tests/hubs/shell.hpp"
-#include "tokens/crypto.hpp"
-#include "tokens/openssl_signer.hpp"
+#include "tokens/sign/crypto.hpp"
+#include "tokens/sign/openssl_signer.hpp"
 
 namespace ehagent::tokens {
 namespace {

@@ -6,13 +6,16 @@
 #include "tests/hubs/saml_sample.hpp"
 #include "tests/hubs/shell.hpp"
 #include "tests/hubs/xpath.hpp"
-#include "tokens/crypto.hpp"
-#include "tokens/hub_client.hpp"
-#include "tokens/hub_requests.hpp"
-#include "tokens/openssl_signer.hpp"
+#include "tokens/sign/crypto.hpp"
+#include "hubs/client.hpp"
+#include "hubs/requests.hpp"
+#include "tokens/sign/openssl_signer.hpp"
 
-namespace ehagent::tokens::hub {
+namespace ehagent::hubs {
 namespace {
+
+// The tests build hub requests with tokens/ signers and XML.
+using namespace ehagent::tokens;
 
 using testing::q;
 using testing::runShell;
@@ -88,4 +91,4 @@ TEST_F(HubEnvelope, ChangedBodyFailsXmlsec1) {
 }
 
 }  // namespace
-}  // namespace ehagent::tokens::hub
+}  // namespace ehagent::hubs

@@ -7,10 +7,13 @@
 #include "tests/hubs/sandbox_hub_fixture.hpp"
 #include "tests/hubs/shell.hpp"
 #include "tokens/error.hpp"
-#include "tokens/hub_requests.hpp"
+#include "hubs/requests.hpp"
 
-namespace ehagent::tokens::hub {
+namespace ehagent::hubs {
 namespace {
+
+// The tests build hub requests with tokens/ signers and XML.
+using namespace ehagent::tokens;
 
 class HubMisbehaviour : public testing::SandboxHubFixture {
  protected:
@@ -68,4 +71,4 @@ TEST_F(HubMisbehaviour, NothingListeningIsUnreachable) {
 }
 
 }  // namespace
-}  // namespace ehagent::tokens::hub
+}  // namespace ehagent::hubs

@@ -1,4 +1,4 @@
-#include "tokens/hub_requests.hpp"
+#include "hubs/requests.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,10 +7,13 @@
 
 #include "tests/hubs/hub_fixtures.hpp"
 #include "tests/hubs/xpath.hpp"
-#include "tokens/hub_error.hpp"
+#include "hubs/error.hpp"
 
-namespace ehagent::tokens::hub {
+namespace ehagent::hubs {
 namespace {
+
+// The tests build hub requests with tokens/ signers and XML.
+using namespace ehagent::tokens;
 
 using testing::aliceHeader;
 using testing::XPathDoc;
@@ -149,4 +152,4 @@ TEST(HubRequests, TextIsEscaped) {
 }
 
 }  // namespace
-}  // namespace ehagent::tokens::hub
+}  // namespace ehagent::hubs

@@ -5,7 +5,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
-#include "agent/routes_hubs.hpp"
+#include "agent/session/card_queue.hpp"
+#include "agent/routes/hubs.hpp"
 #include "tests/hubs/sandbox_hub_fixture.hpp"
 
 namespace ehagent::testing {
@@ -29,10 +30,10 @@ class TestHubSession final : public agent::HubSession {
  public:
   TestHubSession(tokens::OpenSslSigner ehealth, tokens::OpenSslSigner patientKey, std::string assertion)
       : ehealth(std::move(ehealth)), patientKey(std::move(patientKey)), assertion_(std::move(assertion)) {}
-  tokens::hub::Practitioner practitioner() override { return aliceHeader().author.practitioner; }
+  hubs::Practitioner practitioner() override { return aliceHeader().author.practitioner; }
   boost::asio::awaitable<std::string> samlAssertion() override { co_return assertion_; }
-  boost::asio::awaitable<tokens::hub::SignedHubRequest> withHolderOfKey(
-      std::function<tokens::hub::SignedHubRequest(tokens::Signer&)> work) override {
+  boost::asio::awaitable<hubs::SignedHubRequest> withHolderOfKey(
+      std::function<hubs::SignedHubRequest(tokens::Signer&)> work) override {
     co_return work(ehealth);
   }
   boost::asio::awaitable<agent::PatientCard> readPatientCard() override {

@@ -6,7 +6,7 @@
 #include "tests/hubs/shell.hpp"
 #include "tests/hubs/sumehr_sample.hpp"
 #include "tests/hubs/xpath.hpp"
-#include "tokens/encoding.hpp"
+#include "core/base64.hpp"
 
 namespace ehagent::testing {
 namespace {
@@ -73,7 +73,7 @@ TEST_F(HubRoutes, EidSigningProofIsACadesByThePatientKey) {
   EXPECT_EQ(xmlsecVerify(envelope), 0);
   XPathDoc x(envelope);
   EXPECT_EQ(x.value("//core:proof/core:cd[@S='CD-PROOFTYPE']"), "eidsigning");
-  const auto der = tokens::base64Decode(x.value("//core:proof/core:binaryproof/*"));
+  const auto der = ehagent::base64Decode(x.value("//core:proof/core:binaryproof/*"));
   writeFile(dir_.path() / "proof.der", der);
   writeFile(dir_.path() / "chain.pem", readFile(pki_.root) + readFile(pki_.citizenCa));
   const auto v = runShell("openssl cms -verify -binary -inform DER -in " + q(dir_.path() / "proof.der") +

@@ -4,10 +4,10 @@
 #include <string>
 
 #include "certs/certificate.hpp"
-#include "tokens/encoding.hpp"
-#include "tokens/signer.hpp"
-#include "tokens/wssecurity.hpp"
-#include "tokens/xmldsig.hpp"
+#include "core/base64.hpp"
+#include "tokens/sign/signer.hpp"
+#include "tokens/xml/wssecurity.hpp"
+#include "tokens/xml/xmldsig.hpp"
 
 namespace ehagent::testing {
 
@@ -16,19 +16,19 @@ inline std::string samlAssertion(const certs::Certificate& holder, tokens::Signe
                                  const std::string& nihii = "10012378004") {
   using namespace std::chrono;
   const auto now = system_clock::now();
-  const std::string id = tokens::wss::randomId("_assertion");
-  const std::string nb = tokens::wss::formatDateTime(now - minutes(5));
-  const std::string na = tokens::wss::formatDateTime(now + hours(1));
+  const std::string id = ehagent::randomId("_assertion");
+  const std::string nb = ehagent::formatDateTime(now - minutes(5));
+  const std::string na = ehagent::formatDateTime(now + hours(1));
   const std::string xml =
       R"(<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:1.0:assertion" AssertionID=")" + id +
-      R"(" IssueInstant=")" + tokens::wss::formatDateTime(now) +
+      R"(" IssueInstant=")" + ehagent::formatDateTime(now) +
       R"(" Issuer="urn:be:fgov:ehealth:sts:1_0" MajorVersion="1" MinorVersion="1"><saml:Conditions NotBefore=")" +
       nb + R"(" NotOnOrAfter=")" + na +
       R"("/><saml:AuthenticationStatement AuthenticationInstant=")" + nb +
       R"(" AuthenticationMethod="urn:oasis:names:tc:SAML:1.0:am:X509-PKI"><saml:Subject><saml:NameIdentifier>SSIN=)" +
       ssin +
       R"(</saml:NameIdentifier><saml:SubjectConfirmation><saml:ConfirmationMethod>urn:oasis:names:tc:SAML:1.0:cm:holder-of-key</saml:ConfirmationMethod><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>)" +
-      tokens::base64Encode(holder.der()) +
+      ehagent::base64Encode(holder.der()) +
       R"(</ds:X509Certificate></ds:X509Data></ds:KeyInfo></saml:SubjectConfirmation></saml:Subject></saml:AuthenticationStatement><saml:AttributeStatement><saml:Subject><saml:NameIdentifier>SSIN=)" +
       ssin +
       R"(</saml:NameIdentifier></saml:Subject><saml:Attribute AttributeName="urn:be:fgov:person:ssin" AttributeNamespace="urn:be:fgov:identification-namespace"><saml:AttributeValue>)" +

@@ -7,9 +7,9 @@
 #include "tests/certs/test_pki.hpp"
 #include "tests/hubs/hub_fixtures.hpp"
 #include "tests/hubs/saml_sample.hpp"
-#include "tokens/hub_client.hpp"
-#include "tokens/hub_responses.hpp"
-#include "tokens/openssl_signer.hpp"
+#include "hubs/client.hpp"
+#include "hubs/answers.hpp"
+#include "tokens/sign/openssl_signer.hpp"
 
 namespace ehagent::testing {
 
@@ -36,13 +36,13 @@ class SandboxHubFixture : public ::testing::Test {
   }
   std::string aliceAssertion() { return assertionFor("alice_ehealth", "78031215280", "10012378004"); }
 
-  tokens::hub::SignedHubRequest signAsAlice(tokens::hub::Operation op, const std::string& body) {
+  hubs::SignedHubRequest signAsAlice(hubs::Operation op, const std::string& body) {
     auto key = signer("alice_ehealth");
-    return tokens::hub::signHubRequest(op, body, aliceAssertion(), key);
+    return hubs::signHubRequest(op, body, aliceAssertion(), key);
   }
 
   // The hub's answer to a signed request, parsed as the agent parses it (throws hub_fault).
-  nlohmann::json call(const tokens::hub::SignedHubRequest& r) {
+  nlohmann::json call(const hubs::SignedHubRequest& r) {
     sandbox::Request req;
     req.method = "POST";
     req.path = sandbox::kHubPath;
@@ -50,7 +50,7 @@ class SandboxHubFixture : public ::testing::Test {
     req.headers["content-type"] = "text/xml; charset=utf-8";
     req.body = r.envelope;
     const auto answer = hub_->handle(req);
-    return tokens::hub::parseHubResponse(answer.body, r.operation);
+    return hubs::parseHubResponse(answer.body, r.operation);
   }
 
   certs::testing::TempDir dir_;

@@ -5,11 +5,14 @@
 #include "tests/hubs/sandbox_hub_fixture.hpp"
 #include "tests/hubs/sumehr_sample.hpp"
 #include "tokens/error.hpp"
-#include "tokens/hub_requests.hpp"
-#include "tokens/sumehr.hpp"
+#include "hubs/requests.hpp"
+#include "hubs/sumehr.hpp"
 
-namespace ehagent::tokens::hub {
+namespace ehagent::hubs {
 namespace {
+
+// The tests build hub requests with tokens/ signers and XML.
+using namespace ehagent::tokens;
 
 using testing::aliceHeader;
 using testing::firstErrorCode;
@@ -160,4 +163,4 @@ TEST(SandboxFailRoll, GivesTheShareAskedFor) {
 }
 
 }  // namespace
-}  // namespace ehagent::tokens::hub
+}  // namespace ehagent::hubs

@@ -1,4 +1,4 @@
-#include "tokens/sumehr.hpp"
+#include "hubs/sumehr.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,10 +7,13 @@
 #include "tests/hubs/hub_fixtures.hpp"
 #include "tests/hubs/sumehr_sample.hpp"
 #include "tests/hubs/xpath.hpp"
-#include "tokens/hub_error.hpp"
+#include "hubs/error.hpp"
 
-namespace ehagent::tokens::hub {
+namespace ehagent::hubs {
 namespace {
+
+// The tests build hub requests with tokens/ signers and XML.
+using namespace ehagent::tokens;
 
 using testing::SumehrParts;
 using testing::sumehrXml;
@@ -127,4 +130,4 @@ TEST(Sumehr, RefusesOversizedAndTooDeep) {
 }
 
 }  // namespace
-}  // namespace ehagent::tokens::hub
+}  // namespace ehagent::hubs

@@ -12,7 +12,7 @@
 #include <string>
 
 #include "pkcs11/module.hpp"
-#include "pkcs11/secret.hpp"
+#include "core/secret.hpp"
 #include "pkcs11/session.hpp"
 #include "tests/p11fault/fault_control.hpp"
 

@@ -1,8 +1,8 @@
-#include "agent/assuan.hpp"
+#include "agent/pin/assuan.hpp"
 
 #include <gtest/gtest.h>
 
-#include "agent/pinentry.hpp"
+#include "agent/pin/pinentry.hpp"
 
 namespace assuan = ehagent::agent::assuan;
 using assuan::Outcome;

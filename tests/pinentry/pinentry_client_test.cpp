@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "agent/pinentry.hpp"
+#include "agent/pin/pinentry.hpp"
 
 namespace fs = std::filesystem;
 using ehagent::agent::ConfirmRequest;

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
-#include "agent/cards.hpp"
+#include "agent/session/cards.hpp"
 #include "tests/pkcs11/fixture.hpp"
 
 namespace ehagent::pkcs11::test {

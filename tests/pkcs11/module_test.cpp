@@ -4,7 +4,7 @@
 #include <string>
 
 #include "pkcs11/error.hpp"
-#include "pkcs11/secret.hpp"
+#include "core/secret.hpp"
 #include "tests/pkcs11/fixture.hpp"
 
 namespace ehagent::pkcs11::test {

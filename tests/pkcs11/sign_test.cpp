@@ -8,7 +8,7 @@
 
 #include "pkcs11/eid.hpp"
 #include "pkcs11/error.hpp"
-#include "pkcs11/secret.hpp"
+#include "core/secret.hpp"
 #include "tests/pkcs11/fixture.hpp"
 
 namespace ehagent::pkcs11::test {

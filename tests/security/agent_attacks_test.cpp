@@ -10,10 +10,15 @@
 
 #include <thread>
 
-#include "agent/clients.hpp"
-#include "agent/config.hpp"
-#include "agent/crypto_util.hpp"
-#include "agent/server.hpp"
+#include "agent/session/card_queue.hpp"
+#include "agent/store/clients.hpp"
+#include "agent/config/config.hpp"
+#include "core/bytes.hpp"
+#include "core/digest.hpp"
+#include "core/random.hpp"
+#include "core/time.hpp"
+#include "core/base64.hpp"
+#include "agent/http/server.hpp"
 #include "tests/tokens/test_keys.hpp"
 
 namespace ehagent::security {
@@ -204,7 +209,7 @@ TEST_F(AgentAttack, PreflightOnlyForAllowedOrigins) {
 TEST_F(AgentAttack, BearerKeysAreCheckedWhole) {
   const std::string h = "Host: " + host() + "\r\n";
   for (const std::string& auth : std::vector<std::string>{std::string(), "Bearer ", "Bearer " + key_.substr(0, key_.size() - 1),
-                                  "Bearer " + key_ + "x", "Basic " + key_, "Bearer " + agent::sha256Hex(key_),
+                                  "Bearer " + key_ + "x", "Basic " + key_, "Bearer " + ehagent::sha256Hex(key_),
                                   "Bearer " + std::string(3000, 'A')}) {
     EXPECT_EQ(get("/v1/audit", h + (auth.empty() ? "" : "Authorization: " + auth + "\r\n")), 401) << auth.substr(0, 40);
   }
@@ -214,7 +219,7 @@ TEST_F(AgentAttack, ClientFileHoldsOnlyAHashAndIsPrivate) {
   const std::string file = agent::ClientStore::defaultFile(dir_.path());
   const std::string text = tokens::testing::readFile(file);
   EXPECT_EQ(text.find(key_), std::string::npos);
-  EXPECT_NE(text.find(agent::sha256Hex(key_)), std::string::npos);
+  EXPECT_NE(text.find(ehagent::sha256Hex(key_)), std::string::npos);
   struct stat st {};
   ASSERT_EQ(::stat(file.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);

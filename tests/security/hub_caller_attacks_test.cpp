@@ -7,7 +7,7 @@
 #include "attack_util.hpp"
 #include "pki_fixture.hpp"
 #include "sandbox/hub_caller.hpp"
-#include "tokens/wssecurity.hpp"
+#include "tokens/xml/wssecurity.hpp"
 
 namespace ehagent::security {
 namespace {

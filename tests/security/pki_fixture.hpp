@@ -8,9 +8,9 @@
 
 #include "sandbox/sts_assertion.hpp"
 #include "tests/tokens/test_keys.hpp"
-#include "tokens/sts_protocol.hpp"
-#include "tokens/xml.hpp"
-#include "tokens/xmldsig.hpp"
+#include "tokens/sts/protocol.hpp"
+#include "tokens/xml/document.hpp"
+#include "tokens/xml/xmldsig.hpp"
 
 namespace ehagent::security {
 

@@ -5,9 +5,9 @@
 
 #include "attack_util.hpp"
 #include "pki_fixture.hpp"
-#include "tokens/saml_assertion.hpp"
-#include "tokens/sts_messages.hpp"
-#include "tokens/wssecurity.hpp"
+#include "tokens/sts/assertion.hpp"
+#include "tokens/sts/messages.hpp"
+#include "tokens/xml/wssecurity.hpp"
 
 namespace ehagent::security {
 namespace {

@@ -15,7 +15,7 @@
 
 #include "attack_util.hpp"
 #include "tests/tokens/test_keys.hpp"
-#include "tokens/http_client.hpp"
+#include "tokens/net/https_client.hpp"
 
 namespace ehagent::security {
 namespace {

@@ -5,8 +5,8 @@
 
 #include "attack_util.hpp"
 #include "tests/tokens/test_keys.hpp"
-#include "tokens/encoding.hpp"
-#include "tokens/wssecurity.hpp"
+#include "core/base64.hpp"
+#include "tokens/xml/wssecurity.hpp"
 
 namespace ehagent::security {
 namespace {
@@ -35,10 +35,10 @@ class WssAttack : public ::testing::Test {
     const std::string text =
         "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:wsu=\"" +
         std::string(xml::kWsuNs) + "\"><soapenv:Header><wsse:Security xmlns:wsse=\"" + std::string(xmldsig::kWsseNs) +
-        "\"><wsu:Timestamp wsu:Id=\"TS\"><wsu:Created>" + wss::formatDateTime(created) + "</wsu:Created><wsu:Expires>" +
-        wss::formatDateTime(created + ttl) + "</wsu:Expires></wsu:Timestamp><wsse:BinarySecurityToken EncodingType=\"" +
+        "\"><wsu:Timestamp wsu:Id=\"TS\"><wsu:Created>" + ehagent::formatDateTime(created) + "</wsu:Created><wsu:Expires>" +
+        ehagent::formatDateTime(created + ttl) + "</wsu:Expires></wsu:Timestamp><wsse:BinarySecurityToken EncodingType=\"" +
         std::string(wss::kBase64Binary) + "\" ValueType=\"" + std::string(xmldsig::kX509v3) + "\" wsu:Id=\"X509\">" +
-        tokens::base64Encode(leaf_->cert.der()) + "</wsse:BinarySecurityToken>" + security_extra +
+        ehagent::base64Encode(leaf_->cert.der()) + "</wsse:BinarySecurityToken>" + security_extra +
         "</wsse:Security></soapenv:Header><soapenv:Body" + body_attrs + ">" + kBody + "</soapenv:Body></soapenv:Envelope>";
     xml::Document doc = xml::Document::parse(text);
     const auto security = *doc.root().child(wss::kSoap11Ns, "Header")->child(xmldsig::kWsseNs, "Security");

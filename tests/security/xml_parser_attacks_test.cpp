@@ -4,10 +4,10 @@
 
 #include "attack_util.hpp"
 #include "tests/tokens/test_keys.hpp"
-#include "tokens/saml_assertion.hpp"
-#include "tokens/sts_messages.hpp"
-#include "tokens/wssecurity.hpp"
-#include "tokens/xml.hpp"
+#include "tokens/sts/assertion.hpp"
+#include "tokens/sts/messages.hpp"
+#include "tokens/xml/wssecurity.hpp"
+#include "tokens/xml/document.hpp"
 
 namespace ehagent::security {
 namespace {

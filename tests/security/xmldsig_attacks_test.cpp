@@ -5,9 +5,9 @@
 
 #include "attack_util.hpp"
 #include "tests/tokens/test_keys.hpp"
-#include "tokens/crypto.hpp"
-#include "tokens/encoding.hpp"
-#include "tokens/xmldsig.hpp"
+#include "tokens/sign/crypto.hpp"
+#include "core/base64.hpp"
+#include "tokens/xml/xmldsig.hpp"
 
 namespace ehagent::security {
 namespace {
@@ -52,9 +52,9 @@ class XmlDsigAttack : public ::testing::Test {
     // The enveloped signature is excluded, as the transform says: compute over a copy without it.
     const std::string without = replaceOnce(forged, slice(forged, "<ds:Signature", "</ds:Signature>"), "");
     const auto bare = xml::Document::parse(without);
-    const auto digest = tokens::sha256(tokens::asBytes(xml::excC14n(bare.root())));
+    const auto digest = ehagent::sha256(ehagent::asBytes(xml::excC14n(bare.root())));
     const std::string old_value = slice(forged, "<ds:DigestValue>", "</ds:DigestValue>");
-    return replaceOnce(forged, old_value, "<ds:DigestValue>" + tokens::base64Encode(digest) + "</ds:DigestValue>");
+    return replaceOnce(forged, old_value, "<ds:DigestValue>" + ehagent::base64Encode(digest) + "</ds:DigestValue>");
   }
 
   TempDir dir_;
@@ -214,10 +214,10 @@ TEST_F(XmlDsigAttack, KeyInfoSmugglingATrustedCertificateIsRefused) {
   const std::string forged = sign(replaceOnce(kDoc, ">10<", ">9999<"), *attacker_);
   const std::string cert = slice(forged, "<ds:X509Certificate>", "</ds:X509Certificate>");
   const std::string both = replaceOnce(forged, cert, cert + "<ds:X509Certificate>" +
-                                                         tokens::base64Encode(leaf_->cert.der()) + "</ds:X509Certificate>");
+                                                         ehagent::base64Encode(leaf_->cert.der()) + "</ds:X509Certificate>");
   EXPECT_NE(ours(both), "ok");
   // Only the trusted certificate in KeyInfo, the attacker's signature value.
-  EXPECT_EQ(ours(replaceOnce(forged, cert, "<ds:X509Certificate>" + tokens::base64Encode(leaf_->cert.der()) +
+  EXPECT_EQ(ours(replaceOnce(forged, cert, "<ds:X509Certificate>" + ehagent::base64Encode(leaf_->cert.der()) +
                                                "</ds:X509Certificate>")),
             "signature_invalid");
 }

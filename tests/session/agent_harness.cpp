@@ -16,8 +16,8 @@
 #include <thread>
 #include <vector>
 
-#include "agent/clients.hpp"
-#include "agent/trust.hpp"
+#include "agent/store/clients.hpp"
+#include "agent/config/trust.hpp"
 #include "certs/trust_store.hpp"
 
 extern char** environ;

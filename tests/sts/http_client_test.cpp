@@ -7,7 +7,7 @@
 #include "sandbox/server.hpp"
 #include "tests/sts/temp_dir.hpp"
 #include "tokens/error.hpp"
-#include "tokens/http_client.hpp"
+#include "tokens/net/https_client.hpp"
 
 namespace ehagent {
 namespace {

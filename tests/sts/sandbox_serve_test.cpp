@@ -10,8 +10,8 @@
 #include "sandbox/sts_service.hpp"
 #include "tests/support/support.hpp"
 #include "tokens/error.hpp"
-#include "tokens/openssl_signer.hpp"
-#include "tokens/sts_client.hpp"
+#include "tokens/sign/openssl_signer.hpp"
+#include "tokens/sts/client.hpp"
 
 namespace ehagent {
 namespace {

@@ -7,14 +7,14 @@
 
 #include "pkcs11/eid.hpp"
 #include "pkcs11/module.hpp"
-#include "pkcs11/secret.hpp"
+#include "core/secret.hpp"
 #include "sandbox/server.hpp"
 #include "sandbox/sts_service.hpp"
 #include "tests/support/support.hpp"
 #include "tokens/error.hpp"
-#include "tokens/openssl_signer.hpp"
-#include "tokens/pkcs11_signer.hpp"
-#include "tokens/sts_client.hpp"
+#include "tokens/sign/openssl_signer.hpp"
+#include "tokens/sign/pkcs11_signer.hpp"
+#include "tokens/sts/client.hpp"
 
 namespace ehagent {
 namespace {

@@ -4,7 +4,7 @@
 #include "sandbox/sandbox_pki.hpp"
 #include "tests/sts/temp_dir.hpp"
 #include "tokens/error.hpp"
-#include "tokens/sts_config.hpp"
+#include "tokens/sts/settings.hpp"
 
 namespace ehagent {
 namespace {

@@ -12,8 +12,8 @@
 #include "tests/sts/sts_pki.hpp"
 #include "tests/sts/temp_dir.hpp"
 #include "tokens/error.hpp"
-#include "tokens/openssl_signer.hpp"
-#include "tokens/sts_client.hpp"
+#include "tokens/sign/openssl_signer.hpp"
+#include "tokens/sts/client.hpp"
 
 namespace ehagent::sts_testing {
 

@@ -2,7 +2,7 @@
 // EC eID keys, the SignChallenge, fallback mode, renewal and every misbehaviour of the sandbox.
 #include "tests/sts/sts_fixture.hpp"
 
-#include "tokens/sts_protocol.hpp"
+#include "tokens/sts/protocol.hpp"
 
 namespace ehagent::sts_testing {
 namespace {

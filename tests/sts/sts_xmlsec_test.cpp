@@ -2,9 +2,9 @@
 // sandbox's assertion. xmlsec1 and our own verifier must both refuse the tampered variants.
 #include "tests/sts/sts_fixture.hpp"
 
-#include "tokens/saml_assertion.hpp"
-#include "tokens/sts_messages.hpp"
-#include "tokens/wssecurity.hpp"
+#include "tokens/sts/assertion.hpp"
+#include "tokens/sts/messages.hpp"
+#include "tokens/xml/wssecurity.hpp"
 
 namespace ehagent::sts_testing {
 namespace {

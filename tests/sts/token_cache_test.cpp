@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "tests/sts/sts_fixture.hpp"
-#include "tokens/token_cache.hpp"
+#include "tokens/sts/token_cache.hpp"
 
 namespace ehagent::sts_testing {
 namespace {

@@ -5,10 +5,10 @@
 #include <nlohmann/json.hpp>
 
 #include "test_keys.hpp"
-#include "tokens/crypto.hpp"
-#include "tokens/encoding.hpp"
+#include "tokens/sign/crypto.hpp"
+#include "core/base64.hpp"
 #include "tokens/error.hpp"
-#include "tokens/jws.hpp"
+#include "tokens/jose/jws.hpp"
 
 namespace ehagent::tokens {
 namespace {

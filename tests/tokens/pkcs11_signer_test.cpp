@@ -5,12 +5,12 @@
 
 #include "pkcs11/eid.hpp"
 #include "pkcs11/module.hpp"
-#include "pkcs11/secret.hpp"
+#include "core/secret.hpp"
 #include "pkcs11/session.hpp"
 #include "tests/support/support.hpp"
-#include "tokens/pkcs11_signer.hpp"
-#include "tokens/wssecurity.hpp"
-#include "tokens/xmldsig.hpp"
+#include "tokens/sign/pkcs11_signer.hpp"
+#include "tokens/xml/wssecurity.hpp"
+#include "tokens/xml/xmldsig.hpp"
 
 namespace ehagent::tokens {
 namespace {

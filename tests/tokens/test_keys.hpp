@@ -11,7 +11,7 @@
 #include <string>
 
 #include "certs/certificate.hpp"
-#include "tokens/openssl_signer.hpp"
+#include "tokens/sign/openssl_signer.hpp"
 
 namespace ehagent::tokens::testing {
 

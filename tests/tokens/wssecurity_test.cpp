@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "test_keys.hpp"
-#include "tokens/encoding.hpp"
+#include "core/base64.hpp"
 #include "tokens/error.hpp"
-#include "tokens/wssecurity.hpp"
+#include "tokens/xml/wssecurity.hpp"
 
 namespace ehagent::tokens {
 namespace {
@@ -126,7 +126,7 @@ TEST_P(WsSecurityTest, ExpiredTimestampIsRejected) {
   wss::EnvelopeOptions options;
   options.body_xml = kBody;
   options.binary_security_token = true;
-  options.now = wss::Clock::now() - std::chrono::hours(2);
+  options.now = ehagent::Clock::now() - std::chrono::hours(2);
   const std::string envelope = wss::buildEnvelope(options, *leaf_->signer);
   EXPECT_EQ(ours(envelope), "timestamp_expired");
 }

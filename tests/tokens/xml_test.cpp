@@ -4,7 +4,7 @@
 
 #include "test_keys.hpp"
 #include "tokens/error.hpp"
-#include "tokens/xml.hpp"
+#include "tokens/xml/document.hpp"
 
 namespace ehagent::tokens {
 namespace {

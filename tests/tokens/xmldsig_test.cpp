@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "test_keys.hpp"
-#include "tokens/encoding.hpp"
+#include "core/base64.hpp"
 #include "tokens/error.hpp"
-#include "tokens/xmldsig.hpp"
+#include "tokens/xml/xmldsig.hpp"
 
 namespace ehagent::tokens {
 namespace {

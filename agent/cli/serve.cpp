@@ -1,0 +1,90 @@
+#include <signal.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "agent/store/audit.hpp"
+#include "agent/session/card_monitor.hpp"
+#include "agent/session/card_queue.hpp"
+#include "agent/cli/cli.hpp"
+#include "agent/store/clients.hpp"
+#include "agent/store/events.hpp"
+#include "agent/config/paths.hpp"
+#include "agent/routes/routes.hpp"
+#include "agent/http/server.hpp"
+#include "agent/session/session.hpp"
+
+namespace ehagent::agent {
+
+Config loadEffectiveConfig(const CommonOptions& common) {
+  Config config = common.config_file ? loadConfig(*common.config_file, true)
+                                     : loadConfig(defaultConfigFile(), false);
+  if (common.state_dir) config.state_dir = *common.state_dir;
+  if (common.bundled_trust) config.bundled_trust_dir = *common.bundled_trust;
+  return config;
+}
+
+void setUpLogging(const std::string& level) {
+  auto logger = spdlog::stderr_color_mt("ehagent");
+  logger->set_level(spdlog::level::from_str(level));
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  spdlog::set_default_logger(logger);
+}
+
+int runServe(const CommonOptions& common, const ServeOptions& options, std::ostream& out,
+             std::ostream& err) {
+  Config config;
+  ListenAddress listen;
+  try {
+    config = loadEffectiveConfig(common);
+    if (options.listen) config.listen = *options.listen;
+    if (options.socket) config.socket = *options.socket;
+    listen = parseListenAddress(config.listen);
+  } catch (const std::exception& e) {
+    err << "ehagent: " << e.what() << "\n";
+    return 2;
+  }
+  if (options.check_config) {
+    out << "config ok\n";
+    return 0;
+  }
+  setUpLogging(config.log_level);
+  // OpenSSL's HTTP client (OCSP and CRL fetches at login) writes with write(2): a responder that
+  // closes the connection before reading the request would otherwise end the agent with SIGPIPE.
+  // Set before any thread starts, so that every thread inherits it.
+  ::signal(SIGPIPE, SIG_IGN);
+  try {
+    const std::filesystem::path state_dir = effectiveStateDir(config);
+    ensurePrivateDirectory(state_dir);
+    ClientStore clients(ClientStore::defaultFile(state_dir));
+    AuditLog audit(AuditLog::defaultFile(state_dir));
+    CardQueues queues(config.card_queue_depth);
+    EventBus events;
+    StateBoard state(events);
+    ServerContext context{config, clients, audit, queues, events, state, EHAGENT_VERSION};
+    AgentSession session(context);
+    context.session = &session;
+    CardMonitor monitor(session, CardMonitorOptions{config.modules});
+    monitor.start();
+    ServerOptions server_options;
+    server_options.tcp = listen;
+    if (!options.no_socket) {
+      server_options.socket = config.socket.empty() ? defaultSocketPath() : config.socket;
+    }
+    Server server(context, makeRouter(), server_options);
+    server.bind();
+    spdlog::info("ehagent {} listening on {}:{}{}{}", EHAGENT_VERSION, listen.host, server.tcpPort(),
+                 server_options.socket.empty() ? "" : " and ", server_options.socket.string());
+    const std::string host = listen.host == "::1" ? "[::1]" : listen.host;
+    out << "ready tcp=" << host << ":" << server.tcpPort()
+        << " unix=" << server_options.socket.string() << std::endl;
+    server.run();
+    spdlog::info("ehagent stopped");
+  } catch (const std::exception& e) {
+    spdlog::critical("{}", e.what());
+    err << "ehagent: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace ehagent::agent

@@ -1,0 +1,140 @@
+#include "agent/config/config.hpp"
+#include "agent/config/paths.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "agent/config/schema.hpp"
+#include "agent/config/revocation.hpp"
+#include "agent/config/hubs.hpp"
+
+namespace ehagent::agent {
+namespace {
+
+nlohmann::json toJson(const toml::node& node) {
+  if (const auto* table = node.as_table()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [key, value] : *table) out[std::string(key.str())] = toJson(value);
+    return out;
+  }
+  if (const auto* array = node.as_array()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& value : *array) out.push_back(toJson(value));
+    return out;
+  }
+  if (auto s = node.value_exact<std::string>()) return *s;
+  if (auto i = node.value_exact<std::int64_t>()) return *i;
+  if (auto d = node.value_exact<double>()) return *d;
+  if (auto b = node.value_exact<bool>()) return *b;
+  // Dates and times keep their TOML spelling.
+  std::ostringstream text;
+  if (auto d = node.value_exact<toml::date>()) text << *d;
+  if (auto t = node.value_exact<toml::time>()) text << *t;
+  if (auto dt = node.value_exact<toml::date_time>()) text << *dt;
+  return text.str();
+}
+
+const ConfigKey* findKey(std::string_view dotted) {
+  for (const ConfigKey& key : configKeys()) {
+    if (key.key == dotted) return &key;
+  }
+  return nullptr;
+}
+
+bool isTablePrefix(std::string_view dotted) {
+  const std::string prefix = std::string(dotted) + ".";
+  return std::any_of(configKeys().begin(), configKeys().end(),
+                     [&](const ConfigKey& key) { return key.key.starts_with(prefix); });
+}
+
+void applyTable(const toml::table& table, const std::string& prefix, Config& config,
+                std::string_view source) {
+  for (const auto& [name, node] : table) {
+    const std::string dotted = prefix.empty() ? std::string(name.str())
+                                              : prefix + "." + std::string(name.str());
+    if (prefix.empty()) {
+      const auto& free = configFreeSections();
+      if (std::find(free.begin(), free.end(), dotted) != free.end()) {
+        if (!node.is_table()) throw ConfigError("config key '" + dotted + "' must be a table");
+        config.sections[dotted] = toJson(node);
+        continue;
+      }
+    }
+    if (const ConfigKey* key = findKey(dotted)) {
+      key->apply(node, config);
+    } else if (node.is_table() && isTablePrefix(dotted)) {
+      applyTable(*node.as_table(), dotted, config, source);
+    } else {
+      throw ConfigError("unknown config key '" + dotted + "' in " + std::string(source));
+    }
+  }
+}
+
+}  // namespace
+
+Config parseConfig(std::string_view toml_text, std::string_view source) {
+  toml::table table;
+  try {
+    table = toml::parse(toml_text, source);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream message;
+    message << source << ":" << e.source().begin.line << ":" << e.source().begin.column << ": "
+            << e.description();
+    throw ConfigError(message.str());
+  }
+  Config config;
+  applyTable(table, "", config, source);
+  parseListenAddress(config.listen);  // refuse a non-loopback address as early as possible
+  // [revocation] and [hubs.*] errors surface at load (and in `serve --check-config`), not at first use.
+  (void)revocationOptions(config, {});
+  validateHubsConfig(config);
+  return config;
+}
+
+Config loadConfig(const std::filesystem::path& file, bool must_exist) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    if (!must_exist && !std::filesystem::exists(file)) return Config{};
+    throw ConfigError("cannot read config file " + file.string());
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parseConfig(text.str(), file.string());
+}
+
+ListenAddress parseListenAddress(std::string_view text) {
+  const auto fail = [&](std::string_view why) -> ConfigError {
+    return ConfigError("listen address '" + std::string(text) + "' refused: " + std::string(why));
+  };
+  std::string host;
+  std::string_view port_text;
+  if (text.starts_with("[")) {
+    const auto close = text.find("]:");
+    if (close == std::string_view::npos) throw fail("expected [ADDRESS]:PORT");
+    host = std::string(text.substr(1, close - 1));
+    port_text = text.substr(close + 2);
+  } else {
+    const auto colon = text.rfind(':');
+    if (colon == std::string_view::npos) throw fail("expected HOST:PORT");
+    host = std::string(text.substr(0, colon));
+    port_text = text.substr(colon + 1);
+  }
+  if (port_text.empty() || port_text.size() > 5 ||
+      !std::all_of(port_text.begin(), port_text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    throw fail("the port must be a number");
+  }
+  const unsigned long port = std::stoul(std::string(port_text));
+  if (port > 65535) throw fail("the port must be at most 65535");
+  if (host == "localhost") host = "127.0.0.1";
+  if (host != "127.0.0.1" && host != "::1") {
+    throw fail("the agent listens only on loopback (127.0.0.1, ::1, localhost)");
+  }
+  return ListenAddress{host, static_cast<std::uint16_t>(port)};
+}
+
+std::filesystem::path effectiveStateDir(const Config& config) {
+  return config.state_dir.empty() ? defaultStateDir() : config.state_dir;
+}
+
+}  // namespace ehagent::agent

@@ -1,0 +1,72 @@
+#pragma once
+// The agent's configuration (agent.toml). Every key is declared in one schema table
+// (config_schema.cpp); a key the schema does not know is an error that names it, so a typo never
+// silently falls back to a default.
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace ehagent::agent {
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Limits {
+  std::size_t body_bytes = 8 * 1024 * 1024;
+  std::size_t header_bytes = 16 * 1024;
+  int read_timeout_seconds = 30;
+  int idle_timeout_seconds = 120;
+  int max_connections = 64;
+};
+
+struct Config {
+  std::string listen = "127.0.0.1:17443";
+  std::filesystem::path socket;  // empty: defaultSocketPath()
+  std::vector<std::string> allowed_origins;
+  std::string log_level = "info";
+  Limits limits;
+  std::size_t card_queue_depth = 8;
+  int pin_idle_timeout_minutes = 30;
+  std::string pinentry = "pinentry";
+  std::vector<std::string> modules;
+  // The practitioner's SSIN, for a machine where more than one practitioner's eID and eHealth
+  // token can be present at once (a shared consultation room, the specimen setup): only this
+  // holder is taken as the practitioner. Empty: the first holder with an eHealth token.
+  std::string practitioner_ssin;
+  bool login_on_insert = false;  // true (log in as soon as the eID is in) is not supported yet
+  std::filesystem::path state_dir;  // empty: defaultStateDir()
+  // The bundled trust anchors; not a TOML key but `--bundled-trust DIR`, as for ehagent-install.
+  // Empty: default_bundled_trust_dir (agent/trust.hpp).
+  std::filesystem::path bundled_trust_dir;
+  // Sections owned by other components ([sts], [hubs.<name>], [revocation]), kept as JSON for
+  // their owners to validate. A section is accepted only if config_schema.cpp names it.
+  std::map<std::string, nlohmann::json> sections;
+};
+
+// Parses TOML text; `source` names the file in error messages. Throws ConfigError.
+Config parseConfig(std::string_view toml_text, std::string_view source);
+// Reads the file; a missing file gives the defaults unless `must_exist`.
+Config loadConfig(const std::filesystem::path& file, bool must_exist);
+
+struct ListenAddress {
+  std::string host;  // "127.0.0.1" or "::1"
+  std::uint16_t port = 0;
+};
+
+// "127.0.0.1:17443", "[::1]:17443", "localhost:17443". Anything that is not loopback is refused
+// with ConfigError, whatever the config says: the API must never be reachable from the network.
+ListenAddress parseListenAddress(std::string_view text);
+
+// The state directory the config names, or defaultStateDir() (agent/config/paths.hpp).
+std::filesystem::path effectiveStateDir(const Config& config);
+
+}  // namespace ehagent::agent

@@ -1,0 +1,106 @@
+#pragma once
+// One HTTP/1.1 connection: read with limits and timeouts, hand the request to the router, write,
+// repeat while keep-alive. One request is handled at a time, so at most one response is pending
+// per connection. Works for TCP and Unix sockets alike.
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include "agent/http/router.hpp"
+#include "agent/http/sse.hpp"
+
+namespace ehagent::agent {
+
+struct ConnectionEnv {
+  const Router& router;
+  ServerContext& context;
+  std::vector<std::string> accepted_hosts;
+  std::atomic<int>& in_flight;
+  std::atomic<bool>& stopping;
+};
+
+// Holds one unit of a counter (open connections, requests in flight) for its lifetime.
+class CountedScope {
+ public:
+  explicit CountedScope(std::atomic<int>& counter) : counter_(counter) { ++counter_; }
+  ~CountedScope() { --counter_; }
+  CountedScope(const CountedScope&) = delete;
+  CountedScope& operator=(const CountedScope&) = delete;
+
+ private:
+  std::atomic<int>& counter_;
+};
+
+template <class Stream>
+boost::asio::awaitable<void> writeAndClose(Stream& stream, Response response) {
+  boost::system::error_code ec;
+  response.keep_alive(false);
+  co_await http::async_write(stream, response, boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+  stream.socket().shutdown(Stream::socket_type::shutdown_send, ec);
+}
+
+template <class Stream>
+boost::asio::awaitable<void> serveConnection(Stream stream, ConnectionEnv env) {
+  namespace beast = boost::beast;
+  using boost::asio::redirect_error;
+  using boost::asio::use_awaitable;
+  const Limits& limits = env.context.config.limits;
+  beast::flat_buffer buffer;
+  const Request bare{http::verb::unknown, "", 11};
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(limits.header_bytes));
+    parser.body_limit(limits.body_bytes);
+    boost::system::error_code ec;
+    stream.expires_after(std::chrono::seconds(limits.idle_timeout_seconds));
+    co_await http::async_read_header(stream, buffer, parser, redirect_error(use_awaitable, ec));
+    if (!ec && !parser.is_done()) {
+      stream.expires_after(std::chrono::seconds(limits.read_timeout_seconds));
+      co_await http::async_read(stream, buffer, parser, redirect_error(use_awaitable, ec));
+    }
+    if (ec == http::error::body_limit) {
+      auditOversizedRequest(env.context, parser.get());
+      co_await writeAndClose(stream, problemResponse(bare, problems::payloadTooLarge(limits.body_bytes)));
+      co_return;
+    }
+    if (ec == http::error::header_limit) {
+      co_await writeAndClose(stream, problemResponse(bare, problems::headersTooLarge(limits.header_bytes)));
+      co_return;
+    }
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == boost::asio::error::operation_aborted || ec == boost::asio::error::connection_reset ||
+        ec == boost::asio::error::eof) {
+      co_return;
+    }
+    if (ec) {
+      co_await writeAndClose(stream, problemResponse(bare, problems::invalidInput("", "malformed HTTP request: " + ec.message())));
+      co_return;
+    }
+    stream.expires_never();  // a card operation may take as long as the practitioner needs
+    CountedScope counted(env.in_flight);  // shutdown waits for it
+    const Request request = parser.release();
+    RequestContext context{env.context, env.accepted_hosts, {}, {}, {}, false};
+    Response response = co_await env.router.handle(request, context);
+    if (context.start_event_stream && response.result() == http::status::ok) {
+      co_await streamEvents(stream, context, response, env.stopping);
+      co_return;
+    }
+    if (env.stopping) response.keep_alive(false);
+    const bool keep_alive = response.keep_alive();
+    stream.expires_after(std::chrono::seconds(limits.read_timeout_seconds));
+    co_await http::async_write(stream, response, redirect_error(use_awaitable, ec));
+    if (ec || !keep_alive) {
+      stream.socket().shutdown(Stream::socket_type::shutdown_send, ec);
+      co_return;
+    }
+  }
+}
+
+}  // namespace ehagent::agent

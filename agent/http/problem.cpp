@@ -1,0 +1,104 @@
+#include "agent/http/problem.hpp"
+
+namespace ehagent::agent {
+namespace problems {
+namespace {
+
+Problem make(int status, std::string code, std::string title, std::string detail) {
+  return Problem{status, std::move(code), std::move(title), std::move(detail),
+                 nlohmann::json::object()};
+}
+
+}  // namespace
+
+Problem invalidInput(std::string pointer, std::string detail) {
+  Problem p = make(400, "invalid_input", "Invalid input", std::move(detail));
+  p.extra["pointer"] = std::move(pointer);
+  return p;
+}
+Problem unauthorized(std::string detail) {
+  return make(401, "unauthorized", "A valid client key is required", std::move(detail));
+}
+Problem forbiddenOrigin(std::string origin) {
+  return make(403, "forbidden_origin", "Origin not allowed",
+              "origin '" + origin + "' is not on allowed_origins");
+}
+Problem misdirected(std::string host) {
+  return make(421, "misdirected", "Misdirected request",
+              "Host '" + host + "' does not name this agent's listener");
+}
+Problem payloadTooLarge(std::size_t limit_bytes) {
+  return make(413, "payload_too_large", "Payload too large",
+              "the body exceeds " + std::to_string(limit_bytes) + " bytes");
+}
+Problem headersTooLarge(std::size_t limit_bytes) {
+  return make(431, "headers_too_large", "Request header fields too large",
+              "the header exceeds " + std::to_string(limit_bytes) + " bytes");
+}
+Problem notFound(std::string target) {
+  return make(404, "not_found", "Not found", "no route for " + target);
+}
+Problem unknownHub(const std::string& name) {
+  return make(404, "unknown_hub", "Unknown hub",
+              "no hub named '" + name + "' is configured: add a [hubs." + name + "] section to agent.toml");
+}
+Problem methodNotAllowed(std::string method, std::string allowed) {
+  Problem p = make(405, "method_not_allowed", "Method not allowed",
+                   method + " is not allowed here; allowed: " + allowed);
+  p.extra["allow"] = std::move(allowed);
+  return p;
+}
+Problem busy(std::string detail) {
+  return make(429, "busy", "The card is busy", std::move(detail));
+}
+Problem noCard(std::string detail) {
+  return make(409, "no_card", "No card", std::move(detail));
+}
+Problem cardRemoved(std::string detail) {
+  return make(409, "card_removed", "The card was removed", std::move(detail));
+}
+Problem pinIncorrect(int tries_left) {
+  Problem p = make(403, "pin_incorrect", "Incorrect PIN",
+                   "the PIN was incorrect; " + std::to_string(tries_left) + " tries left");
+  p.extra["tries_left"] = tries_left;
+  return p;
+}
+Problem pinLocked() {
+  return make(403, "pin_locked", "PIN locked", "the card's PIN is locked; unblock it with the PUK");
+}
+Problem pinCancelled() {
+  return make(403, "pin_cancelled", "PIN entry cancelled", "the practitioner cancelled the PIN entry");
+}
+Problem notLoggedIn() {
+  return make(409, "not_logged_in", "Not logged in", "log in first with POST /v1/session");
+}
+Problem certificateRefused(std::string code, std::string certificate, std::string detail) {
+  std::string title = "Certificate refused";
+  if (code == "certificate_expired") title = "Certificate expired";
+  if (code == "certificate_not_yet_valid") title = "Certificate not yet valid";
+  if (code == "certificate_untrusted" || code == "chain_incomplete") title = "Certificate not trusted";
+  if (code == "certificate_revoked") title = "Certificate revoked";
+  if (code == "revocation_unknown") title = "Certificate revocation status unknown";
+  if (code == "key_usage") title = "Certificate not usable for authentication";
+  const int status = code == "revocation_unknown" ? 503 : 403;
+  Problem p = make(status, std::move(code), std::move(title), std::move(detail));
+  p.extra["certificate"] = std::move(certificate);
+  return p;
+}
+Problem internal(std::string detail) {
+  return make(500, "internal", "Internal error", std::move(detail));
+}
+
+}  // namespace problems
+
+nlohmann::json problemJson(const Problem& problem) {
+  nlohmann::json out = problem.extra.is_object() ? problem.extra : nlohmann::json::object();
+  out["type"] = "https://ehagent.invalid/problems/" + problem.code;
+  out["title"] = problem.title;
+  out["status"] = problem.status;
+  out["code"] = problem.code;
+  if (!problem.detail.empty()) out["detail"] = problem.detail;
+  return out;
+}
+
+}  // namespace ehagent::agent

@@ -1,0 +1,218 @@
+#include "agent/http/server.hpp"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <thread>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "agent/http/connection.hpp"
+#include "agent/config/paths.hpp"
+
+namespace ehagent::agent {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+using local = asio::local::stream_protocol;
+
+namespace {
+
+bool peerIsSameUser(int fd) {
+  ucred credentials{};
+  socklen_t length = sizeof credentials;
+  if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) return false;
+  return credentials.uid == ::geteuid();
+}
+
+void prepareSocketPath(const std::filesystem::path& path) {
+  ensurePrivateDirectory(path.parent_path());
+  std::error_code ec;
+  const auto status = std::filesystem::symlink_status(path, ec);
+  if (ec || status.type() == std::filesystem::file_type::not_found) return;
+  if (status.type() != std::filesystem::file_type::socket) {
+    throw std::runtime_error("socket path " + path.string() + " exists and is not a socket");
+  }
+  // A live agent answers; a stale socket from a crash does not and is replaced.
+  asio::io_context probe_context;
+  local::socket probe(probe_context);
+  boost::system::error_code connect_ec;
+  probe.connect(local::endpoint(path.string()), connect_ec);
+  if (!connect_ec) {
+    throw std::runtime_error("another agent is already listening on " + path.string());
+  }
+  std::filesystem::remove(path, ec);
+}
+
+}  // namespace
+
+struct Server::Impl {
+  ServerContext& context;
+  Router router;
+  ServerOptions options;
+  asio::io_context io{options.io_threads};
+  tcp::acceptor tcp_acceptor{io};
+  local::acceptor unix_acceptor{io};
+  asio::signal_set signals{io, SIGINT, SIGTERM};
+  std::atomic<int> open_connections{0};
+  std::atomic<int> in_flight{0};
+  std::atomic<bool> stopping{false};
+  unsigned short port = 0;
+
+  Impl(ServerContext& c, Router r, ServerOptions o)
+      : context(c), router(std::move(r)), options(std::move(o)) {}
+
+  ConnectionEnv env(std::vector<std::string> hosts) {
+    return ConnectionEnv{router, context, std::move(hosts), in_flight, stopping};
+  }
+
+  bool admit() const { return open_connections < context.config.limits.max_connections; }
+
+  asio::awaitable<void> acceptTcp() {
+    for (;;) {
+      boost::system::error_code ec;
+      tcp::socket socket = co_await tcp_acceptor.async_accept(
+          asio::make_strand(io), asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) {
+        if (stopping || ec == asio::error::operation_aborted) co_return;
+        spdlog::warn("tcp accept failed: {}", ec.message());
+        continue;
+      }
+      if (!admit()) {
+        spdlog::warn("connection refused: {} connections open", open_connections.load());
+        continue;  // the socket closes as it goes out of scope
+      }
+      auto executor = socket.get_executor();
+      asio::co_spawn(executor, runConnection(beast::tcp_stream(std::move(socket)), tcpAcceptedHosts(port)),
+                     asio::detached);
+    }
+  }
+
+  asio::awaitable<void> acceptUnix() {
+    for (;;) {
+      boost::system::error_code ec;
+      local::socket socket = co_await unix_acceptor.async_accept(
+          asio::make_strand(io), asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) {
+        if (stopping || ec == asio::error::operation_aborted) co_return;
+        spdlog::warn("unix accept failed: {}", ec.message());
+        continue;
+      }
+      if (!peerIsSameUser(socket.native_handle())) {
+        spdlog::warn("unix socket peer refused: a different user");
+        continue;
+      }
+      if (!admit()) {
+        spdlog::warn("connection refused: {} connections open", open_connections.load());
+        continue;
+      }
+      auto executor = socket.get_executor();
+      asio::co_spawn(executor,
+                     runConnection(beast::basic_stream<local>(std::move(socket)), unixAcceptedHosts()),
+                     asio::detached);
+    }
+  }
+
+  template <class Stream>
+  asio::awaitable<void> runConnection(Stream stream, std::vector<std::string> hosts) {
+    CountedScope slot(open_connections);  // the limit holds across both listeners
+    try {
+      co_await serveConnection(std::move(stream), env(std::move(hosts)));
+    } catch (const std::exception& e) {
+      spdlog::warn("connection ended: {}", e.what());
+    }
+  }
+
+  // Stops accepting, lets in-flight requests finish (at most 10 s), then stops the I/O threads.
+  asio::awaitable<void> drainAndStop() {
+    stopping = true;
+    boost::system::error_code ignored;
+    tcp_acceptor.close(ignored);
+    unix_acceptor.close(ignored);
+    asio::steady_timer timer(io);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (in_flight > 0 && std::chrono::steady_clock::now() < deadline) {
+      timer.expires_after(std::chrono::milliseconds(20));
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    }
+    io.stop();
+  }
+};
+
+Server::Server(ServerContext& context, Router router, ServerOptions options)
+    : impl_(std::make_unique<Impl>(context, std::move(router), std::move(options))) {}
+
+Server::~Server() {
+  if (!impl_->options.socket.empty()) {
+    std::error_code ec;
+    std::filesystem::remove(impl_->options.socket, ec);
+  }
+}
+
+void Server::bind() {
+  Impl& s = *impl_;
+  const ListenAddress& listen = s.options.tcp;
+  try {
+    const tcp::endpoint endpoint(asio::ip::make_address(listen.host), listen.port);
+    if (!endpoint.address().is_loopback()) {
+      throw std::runtime_error("refusing to listen on non-loopback address " + listen.host);
+    }
+    s.tcp_acceptor.open(endpoint.protocol());
+    s.tcp_acceptor.set_option(tcp::acceptor::reuse_address(true));
+    s.tcp_acceptor.bind(endpoint);
+    s.tcp_acceptor.listen(asio::socket_base::max_listen_connections);
+    s.port = s.tcp_acceptor.local_endpoint().port();
+  } catch (const boost::system::system_error& e) {
+    throw std::runtime_error("cannot listen on " + listen.host + ":" + std::to_string(listen.port) +
+                             ": " + e.code().message());
+  }
+  if (!s.options.socket.empty()) {
+    const auto& path = s.options.socket;
+    prepareSocketPath(path);
+    try {
+      s.unix_acceptor.open(local());
+      s.unix_acceptor.bind(local::endpoint(path.string()));
+      s.unix_acceptor.listen(asio::socket_base::max_listen_connections);
+    } catch (const boost::system::system_error& e) {
+      throw std::runtime_error("cannot listen on " + path.string() + ": " + e.code().message());
+    }
+    if (::chmod(path.c_str(), 0600) != 0) {
+      throw std::runtime_error("cannot restrict " + path.string() + ": " + std::strerror(errno));
+    }
+  }
+}
+
+unsigned short Server::tcpPort() const { return impl_->port; }
+
+void Server::run() {
+  Impl& s = *impl_;
+  s.signals.async_wait([&s](const boost::system::error_code& ec, int signal_number) {
+    if (ec) return;
+    spdlog::info("signal {} received; finishing in-flight requests", signal_number);
+    asio::co_spawn(s.io, s.drainAndStop(), asio::detached);
+  });
+  asio::co_spawn(s.io, s.acceptTcp(), asio::detached);
+  if (s.unix_acceptor.is_open()) asio::co_spawn(s.io, s.acceptUnix(), asio::detached);
+  std::vector<std::thread> threads;
+  for (int i = 1; i < s.options.io_threads; ++i) threads.emplace_back([&s] { s.io.run(); });
+  s.io.run();
+  for (auto& thread : threads) thread.join();
+}
+
+void Server::stop() {
+  asio::co_spawn(impl_->io, impl_->drainAndStop(), asio::detached);
+}
+
+}  // namespace ehagent::agent

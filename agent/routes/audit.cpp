@@ -1,0 +1,55 @@
+#include <algorithm>
+
+#include "agent/routes/routes.hpp"
+
+namespace ehagent::agent {
+namespace {
+
+bool allDigits(const std::string& text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+AuditQuery readQuery(const std::map<std::string, std::string>& params) {
+  AuditQuery query;
+  for (const auto& [name, value] : params) {
+    if (name == "since") {
+      // A UTC timestamp compares as text with the stored ones only in the same shape.
+      if (value.size() < 10 || value[4] != '-' || value[7] != '-') {
+        throw ProblemError(problems::invalidInput("/since", "since must be an ISO 8601 UTC time"));
+      }
+      query.since = value;
+    } else if (name == "operation") {
+      query.operation = value;
+    } else if (name == "patient") {
+      if (value.size() != 11 || !allDigits(value)) {
+        throw ProblemError(problems::invalidInput("/patient", "patient must be an 11-digit SSIN"));
+      }
+      query.patient = value;
+    } else if (name == "limit") {
+      if (value.empty() || value.size() > 5 || !allDigits(value) || std::stoul(value) == 0) {
+        throw ProblemError(problems::invalidInput("/limit", "limit must be 1 to 99999"));
+      }
+      query.limit = std::stoul(value);
+    } else {
+      throw ProblemError(problems::invalidInput("/" + name, "unknown query parameter '" + name + "'"));
+    }
+  }
+  return query;
+}
+
+}  // namespace
+
+void addAuditRoutes(Router& router) {
+  router.add({http::verb::get, "/v1/audit", true,
+              "Audit rows, filtered by since, operation and patient",
+              [](const Request& request, RequestContext& context) -> boost::asio::awaitable<Response> {
+                const AuditQuery query = readQuery(context.query);
+                nlohmann::json rows = nlohmann::json::array();
+                for (const AuditRow& row : context.server.audit.query(query)) {
+                  rows.push_back(auditRowJson(row));
+                }
+                co_return jsonResponse(request, http::status::ok, {{"rows", rows}});
+              }});
+}
+
+}  // namespace ehagent::agent

@@ -1,0 +1,27 @@
+#include "agent/routes/routes.hpp"
+
+namespace ehagent::agent {
+
+void addMetaRoutes(Router& router) {
+  router.add({http::verb::get, "/v1/status", false,
+              "The agent's version, modules, readers and who is logged in (no secrets)",
+              [](const Request& request, RequestContext& context) -> boost::asio::awaitable<Response> {
+                // Version and modules are fixed for the server's life, so they may be cached.
+                const auto body = context.server.state.rendered([&](nlohmann::json& status) {
+                  status["version"] = context.server.version;
+                  status["modules"] = context.server.config.modules;
+                });
+                co_return jsonTextResponse(request, http::status::ok, *body);
+              }});
+  router.add({http::verb::get, "/openapi.json", false, "This API's OpenAPI 3.1 document",
+              [](const Request& request, RequestContext&) -> boost::asio::awaitable<Response> {
+                Response response{http::status::ok, request.version()};
+                response.set(http::field::content_type, "application/json");
+                response.keep_alive(request.keep_alive());
+                response.body() = std::string(openApiDocument());
+                response.prepare_payload();
+                co_return response;
+              }});
+}
+
+}  // namespace ehagent::agent

@@ -1,0 +1,115 @@
+// GET /v1/tokens/saml: the STS assertion (XML, and base64 for convenience), its validity and its
+// attributes. POST /v1/tokens/jwt: {"kind": "iam-client-assertion", "client_id", "audience",
+// "kid"?} signed RS256 with the eHealth key, or {"kind": "practitioner", "audience"} signed with
+// the eID Authentication key (ES384 on EC cards, RS256 on RSA cards). Every token is audited.
+#include "agent/routes/tokens.hpp"
+
+#include "core/bytes.hpp"
+#include "core/digest.hpp"
+#include "core/random.hpp"
+#include "core/time.hpp"
+#include "core/base64.hpp"
+#include "agent/session/session.hpp"
+#include "core/base64.hpp"
+#include "tokens/jose/jws.hpp"
+#include "tokens/xml/wssecurity.hpp"
+
+namespace ehagent::agent {
+namespace {
+
+AgentSession& sessionOf(RequestContext& context) {
+  if (context.server.session == nullptr) throw ProblemError(problems::noCard("the agent watches no card reader"));
+  return *context.server.session;
+}
+
+nlohmann::json samlJson(const tokens::SamlToken& token) {
+  nlohmann::json attributes = nlohmann::json::object();
+  for (const auto& [name, values] : token.attributes) attributes[name] = values;
+  const auto& xml = token.xml;
+  return {{"assertion", xml},
+          {"assertion_base64", ehagent::base64Encode({reinterpret_cast<const std::uint8_t*>(xml.data()), xml.size()})},
+          {"assertion_id", token.assertion_id},
+          {"issuer", token.issuer},
+          {"not_before", ehagent::formatDateTime(token.not_before)},
+          {"not_on_or_after", ehagent::formatDateTime(token.not_on_or_after)},
+          {"attributes", attributes}};
+}
+
+// Runs `issue`, audits the outcome under `operation`, and rethrows a failure.
+template <class F>
+boost::asio::awaitable<std::string> audited(RequestContext& context, const std::string& operation, F issue) {
+  const auto who = context.server.session ? context.server.session->identified() : std::nullopt;
+  std::exception_ptr failure;
+  std::string token;
+  try {
+    token = co_await issue();
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  context.server.audit.append(AuditEntry{context.client, who ? who->ssin : "", operation, "",
+                                         failure ? "" : sha256Hex(token), failure ? "refused" : "ok",
+                                         failure ? problemFromException(failure).code : ""});
+  if (failure) std::rethrow_exception(failure);
+  co_return token;
+}
+
+boost::asio::awaitable<Response> getSaml(const Request& request, RequestContext& context) {
+  AgentSession& session = sessionOf(context);
+  tokens::SamlToken token;
+  co_await audited(context, "saml", [&]() -> boost::asio::awaitable<std::string> {
+    token = co_await session.samlToken();
+    co_return token.xml;
+  });
+  co_return jsonResponse(request, http::status::ok, samlJson(token));
+}
+
+boost::asio::awaitable<Response> postJwt(const Request& request, RequestContext& context) {
+  const nlohmann::json body = parseJsonBody(request);
+  if (!body.is_object()) throw ProblemError(problems::invalidInput("", "the body must be a JSON object"));
+  const std::string kind = requireString(body, "kind");
+  const std::string audience = requireString(body, "audience");
+  if (audience.empty()) throw ProblemError(problems::invalidInput("/audience", "audience must not be empty"));
+  AgentSession& session = sessionOf(context);
+  std::string jwt;
+  if (kind == "iam-client-assertion") {
+    tokens::jws::ClientAssertion claims;
+    claims.client_id = requireString(body, "client_id");
+    if (claims.client_id.empty()) throw ProblemError(problems::invalidInput("/client_id", "client_id must not be empty"));
+    claims.audience = audience;
+    if (body.contains("kid")) claims.kid = requireString(body, "kid");
+    jwt = co_await audited(context, "jwt-iam-client-assertion", [&]() {
+      return session.withEhealthKey<std::string>([claims](tokens::Signer& signer) mutable {
+        // The eHealth certificate's serial names the key unless the client registered another kid.
+        if (claims.kid.empty()) claims.kid = signer.certificate().serialDecimal();
+        return tokens::jws::clientAssertion(claims, signer);
+      });
+    });
+  } else if (kind == "practitioner") {
+    // The login check runs inside `audited`: a refusal for want of a session is audited, as it is
+    // for the client assertion.
+    jwt = co_await audited(context, "jwt-practitioner", [&]() {
+      const auto who = session.identified();
+      if (!who || !session.loggedIn()) throw ProblemError(problems::notLoggedIn());
+      tokens::jws::PractitionerToken claims;
+      claims.ssin = who->ssin;
+      claims.nihii = who->nihii;
+      claims.name = who->first_names + " " + who->surname;
+      claims.audience = audience;
+      return session.withAuthenticationKey<std::string>(
+          [claims](tokens::Signer& signer) { return tokens::jws::practitionerToken(claims, signer); });
+    });
+  } else {
+    throw ProblemError(problems::invalidInput("/kind", "kind must be iam-client-assertion or practitioner"));
+  }
+  co_return jsonResponse(request, http::status::ok, {{"kind", kind}, {"jwt", jwt}});
+}
+
+}  // namespace
+
+void addTokenRoutes(Router& router) {
+  router.add({http::verb::get, "/v1/tokens/saml", true, "The STS SAML token of the logged-in practitioner", getSaml});
+  router.add({http::verb::post, "/v1/tokens/jwt", true, "A JWT: I.AM client assertion or practitioner identity",
+              postJwt});
+}
+
+}  // namespace ehagent::agent

@@ -1,0 +1,231 @@
+// The login side of the session: the eID and eHealth PINs on their card queues, the STS token,
+// and the logged-in keys that routes sign with.
+#include <spdlog/spdlog.h>
+
+#include "agent/session/login_checks.hpp"
+#include "agent/session/state.hpp"
+#include "pkcs11/error.hpp"
+#include "tokens/sign/pkcs11_signer.hpp"
+#include "tokens/sts/client.hpp"
+#include "tokens/sts/token_cache.hpp"
+
+namespace ehagent::agent {
+namespace {
+
+using LoginStep = std::function<std::shared_ptr<void>()>;
+
+std::string lowerCase(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+std::string hcpartyCode(const std::string& profession) {
+  const std::string p = lowerCase(profession);
+  if (p == "doctor") return "persphysician";
+  if (p == "nurse") return "persnurse";
+  if (p == "pharmacist") return "perspharmacist";
+  if (p == "dentist") return "persdentist";
+  if (p == "physiotherapist") return "persphysiotherapist";
+  if (p == "midwife") return "persmidwife";
+  return "pers" + p;
+}
+
+// What the login checks see of a card; a token without its login certificate cannot log in.
+LoginCertificate loginCertificateOf(const CardInfo& card, CardKeyRole role) {
+  if (!card.login_certificate) {
+    pkcs11::fail(pkcs11::ErrorKind::KeyNotFound, "C_FindObjects",
+                 "the token \"" + card.token_label + "\" has no " +
+                     (role == CardKeyRole::Ehealth ? "eHealth \"authentication\"" : "eID \"Authentication\"") +
+                     " certificate");
+  }
+  return role == CardKeyRole::Ehealth ? ehealthCertificate(*card.login_certificate, card.token_certificates)
+                                      : eidAuthenticationCertificate(*card.login_certificate, card.token_certificates);
+}
+
+}  // namespace
+
+boost::asio::awaitable<nlohmann::json> AgentSession::login(std::string client) {
+  std::optional<PractitionerInfo> who;
+  std::vector<CardInfo> all;
+  nlohmann::json current;
+  {
+    std::lock_guard lock(mutex_);
+    who = state_->practitioner;
+    if (who && state_->eid) {
+      state_->last_use = std::chrono::steady_clock::now();
+      current = sessionJsonLocked();  // already logged in: the PIN state is still valid
+    }
+    for (const auto& [path, cards] : state_->cards) all.insert(all.end(), cards.begin(), cards.end());
+  }
+  const auto audit = [&](const std::string& outcome, const std::string& code) {
+    server_.audit.append(AuditEntry{client, who ? who->ssin : "", "login", "", "", outcome, code});
+  };
+  // Joining the session is audited like a login with PINs: every POST /v1/session has its row.
+  if (!current.is_null()) {
+    audit("ok", "");
+    co_return current;
+  }
+  if (!who) {
+    const Problem refused = problems::noCard("no practitioner eID card is inserted");
+    audit("refused", refused.code);
+    throw ProblemError(refused);
+  }
+  const auto cardOf = [&](const std::string& label) {
+    for (const CardInfo& card : all) {
+      if (card.token_label == label) return card;
+    }
+    throw ProblemError(problems::cardRemoved("the card " + label + " was removed"));
+  };
+
+  std::shared_ptr<LoggedInToken> eid;
+  std::shared_ptr<LoggedInToken> ehealth;
+  std::exception_ptr failure;
+  try {
+    // The certificates first, before any PIN: a refusal must cost the practitioner no PIN try.
+    std::vector<LoginCertificate> to_check{loginCertificateOf(cardOf(who->eid_token), CardKeyRole::EidAuthentication)};
+    if (!who->ehealth_token.empty()) {
+      to_check.push_back(loginCertificateOf(cardOf(who->ehealth_token), CardKeyRole::Ehealth));
+    }
+    std::function<LoginCheckOutcome()> check([to_check, settings = *check_settings_] {
+      return checkLoginCertificates(to_check, settings, std::chrono::system_clock::now());
+    });
+    const LoginCheckOutcome checked = co_await checks_->run<LoginCheckOutcome>(std::move(check));
+
+    const auto loginStep = [&](const std::string& label, CardKeyRole role, std::string credential,
+                               const certs::Certificate& checked_certificate) {
+      const CardInfo card = cardOf(label);
+      PinQuestion question{PinPurpose{client, "log in to eHealth", std::nullopt,
+                                      who->first_names + " " + who->surname, std::nullopt},
+                           std::move(credential)};
+      return server_.queues.forToken(label).run<std::shared_ptr<LoggedInToken>>(
+          std::function<std::shared_ptr<LoggedInToken>()>([this, card, question, role, checked_certificate] {
+            auto token = std::make_shared<LoggedInToken>();
+            token->label = card.token_label;
+            token->session = std::make_unique<pkcs11::Session>(card.module, card.slot);
+            // The login must use the certificate that was checked: a card swapped into the same
+            // slot under the same label since the monitor read it is stopped here, before the PIN.
+            if (cardCertificate(*token->session, role) != checked_certificate) {
+              throw ProblemError(problems::cardRemoved("the card " + card.token_label +
+                                                       " was replaced after its certificate was checked; log in again"));
+            }
+            if (!token->session->loggedIn()) prompter_->loginUser(*token->session, question);
+            token->key = findCardKey(*token->session, role);
+            return token;
+          }));
+    };
+    eid = co_await loginStep(who->eid_token, CardKeyRole::EidAuthentication, "eID", to_check[0].certificate);
+    if (!who->ehealth_token.empty()) {
+      ehealth = co_await loginStep(who->ehealth_token, CardKeyRole::Ehealth, "eHealth certificate",
+                                   to_check[1].certificate);
+    }
+    {
+      std::lock_guard lock(mutex_);
+      if (!state_->practitioner || state_->practitioner->eid_token != who->eid_token) {
+        throw ProblemError(problems::cardRemoved("the eID was removed during the login"));
+      }
+      state_->eid = eid;
+      state_->ehealth = ehealth;
+      state_->login_certificates = checked.certificates;
+      state_->login_warnings = checked.warnings;
+      state_->client = client;
+      state_->login_time = std::chrono::system_clock::now();
+      state_->last_use = std::chrono::steady_clock::now();
+    }
+    if (sts_ && ehealth) {
+      const PractitionerInfo practitioner = *who;
+      std::function<tokens::SamlToken()> job([this, practitioner] { return issueToken(practitioner); });
+      const tokens::SamlToken token =
+          co_await server_.queues.forToken(who->eid_token).run<tokens::SamlToken>(std::move(job));
+      std::lock_guard lock(mutex_);
+      state_->token_expiry = token.not_on_or_after;
+    }
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  if (failure) {
+    const Problem problem = problemFromException(failure);
+    audit("refused", problem.code);
+    std::lock_guard lock(mutex_);
+    if (state_->eid == eid && eid) dropLoginLocked(client, "login_failed");
+    publishLocked();
+    std::rethrow_exception(failure);
+  }
+  audit("ok", "");
+  std::lock_guard lock(mutex_);
+  server_.events.publish("session.login", {{"ssin", who->ssin}, {"client", client}});
+  publishLocked();
+  co_return sessionJsonLocked();
+}
+
+tokens::SamlToken AgentSession::issueToken(const PractitionerInfo& who) {
+  const tokens::Practitioner practitioner{who.ssin, sts_profession_};
+  tokens::TokenSource source;
+  source.issue = [this, practitioner] {
+    tokens::SamlToken token;
+    useKey(KeyRole::EidAuthentication, [&](tokens::Signer& eid) {
+      useKey(KeyRole::Ehealth, [&](tokens::Signer& ehealth) { token = sts_->issue(practitioner, &eid, ehealth); });
+    });
+    return token;
+  };
+  source.renew = [this, practitioner](const tokens::SamlToken& old) {
+    tokens::SamlToken token;
+    useKey(KeyRole::Ehealth, [&](tokens::Signer& ehealth) { token = sts_->renew(practitioner, old, ehealth); });
+    return token;
+  };
+  return token_cache_->obtain(who.ssin, sts_profession_, source);
+}
+
+void AgentSession::useKey(KeyRole role, const std::function<void(tokens::Signer&)>& work) {
+  std::shared_ptr<LoggedInToken> token;
+  {
+    std::lock_guard lock(mutex_);
+    token = role == KeyRole::EidAuthentication ? state_->eid : state_->ehealth;
+    if (!token) throw ProblemError(problems::notLoggedIn());
+    state_->last_use = std::chrono::steady_clock::now();
+  }
+  std::lock_guard use(token->mutex);
+  if (token->dropped) throw ProblemError(problems::notLoggedIn());
+  tokens::Pkcs11Signer signer(*token->session, token->key->handle, token->key->certificate);
+  work(signer);
+}
+
+CardQueue& AgentSession::queueFor(KeyRole role) {
+  std::lock_guard lock(mutex_);
+  const auto& token = role == KeyRole::EidAuthentication ? state_->eid : state_->ehealth;
+  if (!token) throw ProblemError(problems::notLoggedIn());
+  return server_.queues.forToken(token->label);
+}
+
+boost::asio::awaitable<tokens::SamlToken> AgentSession::samlToken() {
+  std::optional<PractitionerInfo> who = identified();
+  if (!who || !loggedIn()) throw ProblemError(problems::notLoggedIn());
+  if (!sts_) {
+    throw ProblemError(Problem{409, "sts_not_configured", "No STS configured",
+                               "the agent's config has no [sts] section", nlohmann::json::object()});
+  }
+  if (auto cached = token_cache_->get(who->ssin, sts_profession_)) co_return *cached;
+  const PractitionerInfo practitioner = *who;
+  std::function<tokens::SamlToken()> job([this, practitioner] { return issueToken(practitioner); });
+  co_return co_await queueFor(KeyRole::EidAuthentication).run<tokens::SamlToken>(std::move(job));
+}
+
+boost::asio::awaitable<std::string> AgentSession::samlAssertion() {
+  const tokens::SamlToken token = co_await samlToken();
+  co_return token.xml;
+}
+
+hubs::Practitioner AgentSession::practitioner() {
+  std::lock_guard lock(mutex_);
+  if (!state_->eid || !state_->practitioner) throw ProblemError(problems::notLoggedIn());
+  const PractitionerInfo& who = *state_->practitioner;
+  return hubs::Practitioner{who.nihii, who.ssin, hcpartyCode(who.profession), who.first_names,
+                                   who.surname};
+}
+
+boost::asio::awaitable<hubs::SignedHubRequest> AgentSession::withHolderOfKey(
+    std::function<hubs::SignedHubRequest(tokens::Signer&)> work) {
+  auto result = co_await withEhealthKey<hubs::SignedHubRequest>(std::move(work));
+  co_return result;
+}
+
+}  // namespace ehagent::agent

@@ -1,0 +1,85 @@
+#include "agent/session/pin_prompt.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "agent/http/problem.hpp"
+#include "pkcs11/error.hpp"
+#include "pkcs11/session.hpp"
+
+namespace ehagent::agent {
+namespace {
+
+void refuseIfLocked(const pkcs11::TokenInfo& info) {
+  // Asking for a PIN the card will refuse anyway would only teach the user to type it again.
+  if (info.pin.locked) throw ProblemError(problems::pinLocked());
+}
+
+}  // namespace
+
+PinPrompter::PinPrompter(PinentryOptions options) : pinentry_(std::move(options)) {}
+
+std::string PinPrompter::description(const PinQuestion& question) {
+  if (question.credential == "eID") return pinDescription(question.purpose);
+  const PinPurpose& p = question.purpose;
+  std::string text = p.client_name + " asks to " + p.action;
+  if (p.patient_ssin) text += " for patient " + *p.patient_ssin;
+  text += ". PIN for " + p.holder_name + "'s " + question.credential;
+  if (p.tries_left) {
+    text += " (" + std::to_string(*p.tries_left) + (*p.tries_left == 1 ? " try left)" : " tries left)");
+  }
+  return text;
+}
+
+Secret PinPrompter::ask(const pkcs11::TokenInfo& info, PinQuestion question) const {
+  question.purpose.tries_left = static_cast<unsigned>(info.pin.triesLeft);
+  PinRequest request;
+  request.title = "ehagent: " + question.credential + " PIN";
+  request.description = description(question);
+  request.prompt = "PIN:";
+  try {
+    return pinentry_.getPin(request);
+  } catch (const PinentryCancelled&) {
+    throw ProblemError(problems::pinCancelled());
+  }
+}
+
+void PinPrompter::rethrowWithTries(const pkcs11::Session& session, const pkcs11::Error& error) {
+  using pkcs11::ErrorKind;
+  if (error.kind() == ErrorKind::PinLocked) throw ProblemError(problems::pinLocked());
+  if (error.kind() == ErrorKind::Cancelled) throw ProblemError(problems::pinCancelled());
+  if (error.kind() != ErrorKind::PinIncorrect && error.kind() != ErrorKind::PinLenRange) throw error;
+  pkcs11::TokenInfo after;
+  try {
+    after = session.tokenInfo();
+  } catch (const pkcs11::Error&) {
+    throw ProblemError(problems::cardRemoved("the card was removed during the PIN check"));
+  }
+  if (after.pin.locked) throw ProblemError(problems::pinLocked());
+  throw ProblemError(problems::pinIncorrect(after.pin.triesLeft));
+}
+
+void PinPrompter::loginUser(pkcs11::Session& session, PinQuestion question) const {
+  const pkcs11::TokenInfo info = session.tokenInfo();
+  refuseIfLocked(info);
+  try {
+    if (info.protectedAuthenticationPath) {
+      // The reader (or the beid module's own dialog) asks; this process never sees the PIN.
+      spdlog::info("login on {}: PIN on the protected authentication path", info.label);
+      session.loginProtected();
+      return;
+    }
+    const Secret pin = ask(info, std::move(question));
+    session.login(pin);
+  } catch (const pkcs11::Error& e) {
+    rethrowWithTries(session, e);
+  }
+}
+
+std::optional<Secret> PinPrompter::askForSignature(const pkcs11::Session& session, PinQuestion question) const {
+  const pkcs11::TokenInfo info = session.tokenInfo();
+  refuseIfLocked(info);
+  if (info.protectedAuthenticationPath) return std::nullopt;
+  return ask(info, std::move(question));
+}
+
+}  // namespace ehagent::agent

@@ -1,0 +1,146 @@
+// The eID Signature key (non-repudiation): the practitioner's generic signature and the patient's
+// proof. The PIN is asked for every signature, whatever the login state, because the key has
+// CKA_ALWAYS_AUTHENTICATE; one question serves both the user login and the context login.
+#include <openssl/evp.h>
+
+#include <spdlog/spdlog.h>
+
+#include "core/bytes.hpp"
+#include "core/digest.hpp"
+#include "core/random.hpp"
+#include "core/time.hpp"
+#include "core/base64.hpp"
+#include "agent/session/state.hpp"
+#include "pkcs11/error.hpp"
+#include "tokens/sign/pkcs11_signer.hpp"
+
+namespace ehagent::agent {
+namespace {
+
+struct DigestChoice {
+  pkcs11::HashAlgorithm hash;
+  DigestAlgorithm algorithm;
+  std::string name;
+};
+
+DigestChoice digestChoice(const std::string& name, const std::string& key_algorithm) {
+  std::string chosen = name;
+  if (chosen.empty()) chosen = key_algorithm == "EC P-384" ? "SHA-384" : key_algorithm == "EC P-521" ? "SHA-512" : "SHA-256";
+  if (chosen == "SHA-256") return {pkcs11::HashAlgorithm::Sha256, DigestAlgorithm::Sha256, chosen};
+  if (chosen == "SHA-384") return {pkcs11::HashAlgorithm::Sha384, DigestAlgorithm::Sha384, chosen};
+  if (chosen == "SHA-512") return {pkcs11::HashAlgorithm::Sha512, DigestAlgorithm::Sha512, chosen};
+  throw ProblemError(problems::invalidInput("/digest_algorithm", "digest_algorithm must be SHA-256, SHA-384 or SHA-512"));
+}
+
+std::string signatureAlgorithmName(const std::string& key_algorithm, const std::string& digest) {
+  const std::string bits = digest.substr(4);  // "SHA-256" -> "256"
+  if (key_algorithm.rfind("EC", 0) == 0) return "ecdsa-with-SHA" + bits;
+  return "sha" + bits + "WithRSAEncryption";
+}
+
+std::string asText(const std::vector<std::uint8_t>& bytes) { return {bytes.begin(), bytes.end()}; }
+
+}  // namespace
+
+void AgentSession::useSignatureKey(
+    const CardInfo& card, const PinQuestion& question,
+    const std::function<void(pkcs11::Session&, const CardKey&, const Secret*)>& work) {
+  pkcs11::Session session(card.module, card.slot);
+  std::optional<Secret> pin = prompter_->askForSignature(session, question);
+  bool logged_in_here = false;
+  try {
+    if (!session.loggedIn()) {
+      // The key object is private on most tokens; the same PIN opens it for this one signature.
+      pin ? session.login(*pin) : session.loginProtected();
+      logged_in_here = true;
+    }
+    const CardKey key = findCardKey(session, CardKeyRole::EidSignature);
+    work(session, key, pin ? &*pin : nullptr);
+  } catch (const pkcs11::Error& e) {
+    if (logged_in_here) {
+      try {
+        session.logout();
+      } catch (const pkcs11::Error&) {
+      }
+    }
+    PinPrompter::rethrowWithTries(session, e);
+  }
+  if (logged_in_here) session.logout();
+}
+
+boost::asio::awaitable<SignatureResult> AgentSession::signWithSignatureKey(SignatureRequest request) {
+  std::optional<PractitionerInfo> who = identified();
+  std::optional<CardInfo> card;
+  if (who) {
+    for (const CardInfo& c : cards()) {
+      if (c.token_label == who->eid_token) card = c;
+    }
+  }
+  if (!card) throw ProblemError(problems::noCard("no practitioner eID card is inserted"));
+
+  const std::vector<std::uint8_t>& shown = request.data.empty() ? request.digest : request.data;
+  PinQuestion question{PinPurpose{request.client,
+                                  "sign data with SHA-256 " + sha256Hex(asText(shown)) + " (qualified signature)",
+                                  request.patient_ssin.empty() ? std::nullopt
+                                                               : std::optional<std::string>(request.patient_ssin),
+                                  holderName(*card), std::nullopt},
+                       "eID"};
+  const CardInfo chosen = *card;
+  // GCC 12 destroys a coroutine parameter twice when it is captured by a lambda inside a
+  // co_await expression: the job is a named local first.
+  auto shared_request = std::make_shared<const SignatureRequest>(std::move(request));
+  std::function<SignatureResult()> job([this, chosen, question, shared_request] {
+        const SignatureRequest& request = *shared_request;
+        SignatureResult result;
+        useSignatureKey(chosen, question, [&](pkcs11::Session& session, const CardKey& key, const Secret* pin) {
+          const std::string key_algorithm = key.certificate.keyAlgorithm();
+          const DigestChoice digest = digestChoice(request.digest_algorithm, key_algorithm);
+          result.digest = request.data.empty() ? request.digest : digestOf(digest.algorithm, request.data);
+          if (result.digest.size() != digestSize(digest.algorithm)) {
+            throw ProblemError(problems::invalidInput("/digest", "the digest length does not match " + digest.name));
+          }
+          result.signature = session.signDigest(key.handle, digest.hash, result.digest, pin);
+          result.digest_algorithm = digest.name;
+          result.algorithm = signatureAlgorithmName(key_algorithm, digest.name);
+          result.certificate_pem = key.certificate.pem();
+          result.certificate_der = key.certificate.der();
+        });
+        return result;
+      });
+  co_return co_await server_.queues.forToken(chosen.token_label).run<SignatureResult>(std::move(job));
+}
+
+boost::asio::awaitable<PatientCard> AgentSession::readPatientCard() {
+  std::optional<PractitionerInfo> who = identified();
+  for (const CardInfo& card : cards()) {
+    if (!card.holder || (who && card.token_label == who->eid_token)) continue;
+    co_return PatientCard{card.holder->ssin, card.holder->cardNumber};
+  }
+  throw ProblemError(problems::noCard("no patient eID card is inserted"));
+}
+
+boost::asio::awaitable<std::vector<std::uint8_t>> AgentSession::withPatientSignatureKey(
+    std::function<std::vector<std::uint8_t>(tokens::Signer&)> work) {
+  std::optional<PractitionerInfo> who = identified();
+  std::optional<CardInfo> patient;
+  for (const CardInfo& card : cards()) {
+    if (card.holder && !(who && card.token_label == who->eid_token)) patient = card;
+  }
+  if (!patient) throw ProblemError(problems::noCard("no patient eID card is inserted"));
+  const CardInfo chosen = *patient;
+  PinQuestion question{PinPurpose{"Your practitioner", "sign your consent to the therapeutic relationship",
+                                  chosen.holder->ssin, holderName(chosen), std::nullopt},
+                       "eID (patient's PIN)"};
+  auto shared = std::make_shared<decltype(work)>(std::move(work));
+  std::function<std::vector<std::uint8_t>()> job([this, chosen, question, shared] {
+        std::vector<std::uint8_t> out;
+        useSignatureKey(chosen, question, [&](pkcs11::Session& session, const CardKey& key, const Secret* pin) {
+          tokens::Pkcs11Signer signer(session, key.handle, key.certificate, pin);
+          out = (*shared)(signer);
+        });
+        return out;
+      });
+  co_return co_await server_.queues.forToken(chosen.token_label).run<std::vector<std::uint8_t>>(std::move(job));
+}
+
+}  // namespace ehagent::agent

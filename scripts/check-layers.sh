@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Fails when a file includes a header of a layer above its own. The arrows point one way:
+# agent -> hubs -> tokens -> (pkcs11, certs) -> core, and inside agent/:
+# pin, config < store < http < session < routes < cli. `make test` runs this (ctest: layers).
+# Each folder lists the folders whose headers it may include besides its own.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+declare -A allowed=(
+  [core]=""
+  [pkcs11]="core"
+  [certs]="core"
+  [tokens/sign]="core pkcs11 certs tokens/error.hpp"
+  [tokens/xml]="core pkcs11 certs tokens/error.hpp tokens/sign"
+  [tokens/jose]="core pkcs11 certs tokens/error.hpp tokens/sign tokens/xml"
+  [tokens/net]="core tokens/error.hpp"
+  [tokens/sts]="core pkcs11 certs tokens/error.hpp tokens/sign tokens/xml tokens/net"
+  [tokens]="core"
+  [hubs]="core pkcs11 certs tokens"
+  [agent/config]="core pkcs11 certs tokens hubs"
+  [agent/pin]="core"
+  [agent/store]="core pkcs11 certs tokens hubs agent/config"
+  [agent/http]="core pkcs11 certs tokens hubs agent/config agent/pin agent/store"
+  [agent/session]="core pkcs11 certs tokens hubs agent/config agent/pin agent/store agent/http"
+  [agent/routes]="core pkcs11 certs tokens hubs agent/config agent/pin agent/store agent/http agent/session"
+  [agent/cli]="core pkcs11 certs tokens hubs agent"
+  [agent]="core pkcs11 certs tokens hubs agent"
+  [installer]="core pkcs11 certs agent/config agent/pin agent/store"
+  [sandbox]="core pkcs11 certs tokens hubs"
+)
+
+# The deepest folder of `allowed` that holds the file.
+owner() {
+  local dir=$1
+  while [ "$dir" != "." ]; do
+    if [ -n "${allowed[$dir]+set}" ]; then echo "$dir"; return; fi
+    dir=$(dirname "$dir")
+  done
+}
+
+under() {  # under HEADER PREFIX: the header is PREFIX itself or inside folder PREFIX
+  [ "$1" = "$2" ] || [[ "$1" == "$2"/* ]]
+}
+
+failures=0
+while IFS= read -r file; do
+  layer=$(owner "$(dirname "$file")")
+  [ -n "$layer" ] || continue
+  while IFS= read -r header; do
+    ok=0
+    for prefix in "$layer" ${allowed[$layer]}; do
+      if under "$header" "$prefix"; then ok=1; break; fi
+    done
+    # Includes of a file beside this one ("fixture.hpp") and generated headers are not layers.
+    [[ "$header" == */* ]] || ok=1
+    [ -e "$header" ] || ok=1
+    if [ $ok -eq 0 ]; then
+      echo "$file includes $header: $layer may include only ${allowed[$layer]:-its own headers}"
+      failures=$((failures + 1))
+    fi
+  done < <(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$file")
+done < <(git ls-files -- '*.cpp' '*.hpp' '*.h' '*.c' | grep -v '^tests/\|^bench/')
+
+if [ $failures -gt 0 ]; then
+  echo "check-layers: $failures include(s) point up a layer"
+  exit 1
+fi
+echo "check-layers: every include points down"
