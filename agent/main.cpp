@@ -6,10 +6,7 @@
 #include "agent/cli/cli.hpp"
 #include "agent/config/trust.hpp"
 
-#if __has_include("agent/cards.hpp")
 #include "agent/session/cards.hpp"
-#define EHAGENT_HAVE_CARDS_COMMAND 1
-#endif
 
 using namespace ehagent::agent;
 
@@ -89,13 +86,7 @@ int main(int argc, char** argv) {
       std::cerr << "ehagent: " << e.what() << "\n";
       return 2;
     }
-#ifdef EHAGENT_HAVE_CARDS_COMMAND
     return runCardsCommand(modules, cards_json, std::cout, std::cerr);
-#else
-    (void)cards_json;
-    std::cerr << "ehagent: the cards command is not part of this build\n";
-    return 1;
-#endif
   }
   if (clients_add->parsed()) return runClientsAdd(common_options(), client_name, std::cout, std::cerr);
   if (clients_list->parsed()) return runClientsList(common_options(), clients_json, std::cout, std::cerr);

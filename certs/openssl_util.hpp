@@ -1,6 +1,6 @@
 #pragma once
 // RAII owners for OpenSSL objects and the OpenSSL error queue as text, shared by the folders
-// that use OpenSSL (certs/, tokens/ through tokens/ossl.hpp, sandbox/).
+// that use OpenSSL (certs/, tokens/ through tokens/sign/ossl.hpp, sandbox/).
 // Not included by any public header.
 #include <openssl/bio.h>
 #include <openssl/evp.h>

@@ -106,6 +106,10 @@ TrustStore TrustStore::fromDirectories(const std::vector<fs::path>& dirs) {
   return store;
 }
 
+TrustStore::TrustStore(const std::vector<Certificate>& certs) {
+  for (const Certificate& cert : certs) add(cert);
+}
+
 void TrustStore::add(const Certificate& cert) {
   if (!contains(cert)) certs_.push_back(cert);
 }
@@ -149,6 +153,21 @@ std::vector<Certificate> TrustStore::verify(const Certificate& leaf,
     chain.push_back(Certificate::fromNative(sk_X509_value(built, i)));
   }
   return chain;
+}
+
+void TrustStore::requirePinned(const Certificate& cert, const std::string& code) const {
+  auto store = nativeStore();
+  X509_STORE_set_flags(store.get(), X509_V_FLAG_PARTIAL_CHAIN);
+  X509StoreCtxPtr ctx(X509_STORE_CTX_new());
+  if (!ctx || X509_STORE_CTX_init(ctx.get(), store.get(), const_cast<X509*>(cert.native()), nullptr) != 1) {
+    throw Error("certificate_invalid", "cannot set up validation: " + takeOpensslErrors());
+  }
+  if (X509_verify_cert(ctx.get()) != 1) {
+    const int err = X509_STORE_CTX_get_error(ctx.get());
+    takeOpensslErrors();
+    throw Error(code, std::string("signing certificate not trusted: ") + X509_verify_cert_error_string(err) + " (" +
+                          cert.subject() + ")");
+  }
 }
 
 TrustStore::Installed TrustStore::installInto(const fs::path& dir, const Certificate& cert) {

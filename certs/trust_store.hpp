@@ -23,6 +23,7 @@ enum class Purpose {
 class TrustStore {
  public:
   TrustStore() = default;
+  explicit TrustStore(const std::vector<Certificate>& certs);
   // Every *.pem, *.crt and *.cer file in each directory (PEM bundles or one DER certificate).
   // A directory that does not exist is skipped; a file that does not parse is skipped and named
   // in problems(), so that one bad file does not take the whole store down.
@@ -42,6 +43,12 @@ class TrustStore {
   std::vector<Certificate> verify(const Certificate& leaf,
                                   const std::vector<Certificate>& untrusted, TimePoint at,
                                   Purpose purpose = Purpose::Any) const;
+
+  // Pinning: `cert` must be one of this store's certificates or chain to one of them, and any of
+  // them is an anchor even when it is not self-signed (eHealth pins the STS certificate itself,
+  // not a root). Signatures only: no validity period or key usage. Throws Error(`code`) with
+  // OpenSSL's reason and the certificate's subject.
+  void requirePinned(const Certificate& cert, const std::string& code) const;
 
   // A fresh X509_STORE holding these certificates, for OCSP response checks.
   [[nodiscard]] std::shared_ptr<x509_store_st> nativeStore() const;

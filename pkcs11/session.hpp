@@ -33,6 +33,15 @@ enum class SignMechanism {
   Ecdsa,          // CKM_ECDSA over a host hash; the result is raw r||s
 };
 
+// What signing needs to know about a private key, read once (C_GetAttributeValue, C_GetTokenInfo)
+// rather than before every signature.
+struct KeyFacts {
+  ObjectHandle handle = 0;
+  unsigned long keyType = 0;        // CKK_RSA or CKK_EC
+  bool alwaysAuthenticate = false;  // CKA_ALWAYS_AUTHENTICATE: the card asks the PIN per signature
+  bool protectedPath = false;       // the token has a pinpad (or its own PIN dialog)
+};
+
 class Session {
  public:
   Session(std::shared_ptr<Module> module, SlotId slot, bool readWrite = false);
@@ -86,6 +95,12 @@ class Session {
   // Signs a host-computed hash: RSA keys get PKCS#1 v1.5 over the DigestInfo built here, EC keys
   // get ECDSA (raw r||s). The key type is read from the key object.
   [[nodiscard]] Bytes signDigest(ObjectHandle key, HashAlgorithm hash, std::span<const std::uint8_t> digest,
+                                 const Secret* contextPin = nullptr);
+  // The same two with the key's facts read beforehand (keyFacts): no attribute reads per signature.
+  [[nodiscard]] KeyFacts keyFacts(ObjectHandle key) const;
+  [[nodiscard]] Bytes sign(const KeyFacts& key, SignMechanism mechanism, std::span<const std::uint8_t> input,
+                           const Secret* contextPin = nullptr, HashAlgorithm pssHash = HashAlgorithm::Sha256);
+  [[nodiscard]] Bytes signDigest(const KeyFacts& key, HashAlgorithm hash, std::span<const std::uint8_t> digest,
                                  const Secret* contextPin = nullptr);
 
   [[nodiscard]] unsigned long handle() const noexcept { return handle_; }

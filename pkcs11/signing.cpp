@@ -84,11 +84,31 @@ void Session::contextLogin(ObjectHandle, const Secret* contextPin) {
   check(rv, "C_Login");
 }
 
+KeyFacts Session::keyFacts(ObjectHandle key) const {
+  KeyFacts facts;
+  facts.handle = key;
+  facts.keyType = ulongAttribute(key, CKA_KEY_TYPE).value_or(CK_UNAVAILABLE_INFORMATION);
+  facts.alwaysAuthenticate = boolAttribute(key, CKA_ALWAYS_AUTHENTICATE).value_or(false);
+  facts.protectedPath = facts.alwaysAuthenticate && tokenInfo().protectedAuthenticationPath;
+  return facts;
+}
+
 Bytes Session::sign(ObjectHandle key, SignMechanism mechanism, std::span<const std::uint8_t> input,
                     const Secret* contextPin, HashAlgorithm pssHash) {
+  return sign(keyFacts(key), mechanism, input, contextPin, pssHash);
+}
+
+Bytes Session::signDigest(ObjectHandle key, HashAlgorithm hash, std::span<const std::uint8_t> digest,
+                          const Secret* contextPin) {
+  return signDigest(keyFacts(key), hash, digest, contextPin);
+}
+
+Bytes Session::sign(const KeyFacts& facts, SignMechanism mechanism, std::span<const std::uint8_t> input,
+                    const Secret* contextPin, HashAlgorithm pssHash) {
   auto* f = detail::functions(*module_);
-  const bool alwaysAuthenticate = boolAttribute(key, CKA_ALWAYS_AUTHENTICATE).value_or(false);
-  if (alwaysAuthenticate && !contextPin && !tokenInfo().protectedAuthenticationPath) {
+  const ObjectHandle key = facts.handle;
+  const bool alwaysAuthenticate = facts.alwaysAuthenticate;
+  if (alwaysAuthenticate && !contextPin && !facts.protectedPath) {
     fail(ErrorKind::NotLoggedIn, "C_Sign", "this key asks for the PIN for every signature and none was given");
   }
 
@@ -120,16 +140,15 @@ Bytes Session::sign(ObjectHandle key, SignMechanism mechanism, std::span<const s
   return signature;
 }
 
-Bytes Session::signDigest(ObjectHandle key, HashAlgorithm hash, std::span<const std::uint8_t> digest,
+Bytes Session::signDigest(const KeyFacts& key, HashAlgorithm hash, std::span<const std::uint8_t> digest,
                           const Secret* contextPin) {
   if (digest.size() != digestLength(hash)) {
     fail(ErrorKind::Other, "signDigest", "digest length does not match the hash algorithm");
   }
-  const auto keyType = ulongAttribute(key, CKA_KEY_TYPE);
-  if (!keyType) fail(ErrorKind::KeyNotFound, "signDigest", "the object is not a key");
-  if (*keyType == CKK_EC) return sign(key, SignMechanism::Ecdsa, digest, contextPin);
-  if (*keyType == CKK_RSA) return sign(key, SignMechanism::RsaPkcs, digestInfo(hash, digest), contextPin);
-  fail(ErrorKind::NotSupported, "signDigest", "key type " + std::to_string(*keyType) + " cannot sign");
+  if (key.keyType == CKK_EC) return sign(key, SignMechanism::Ecdsa, digest, contextPin);
+  if (key.keyType == CKK_RSA) return sign(key, SignMechanism::RsaPkcs, digestInfo(hash, digest), contextPin);
+  if (key.keyType == CK_UNAVAILABLE_INFORMATION) fail(ErrorKind::KeyNotFound, "signDigest", "the object is not a key");
+  fail(ErrorKind::NotSupported, "signDigest", "key type " + std::to_string(key.keyType) + " cannot sign");
 }
 
 }  // namespace ehagent::pkcs11

@@ -12,7 +12,7 @@
 #include "tokens/sts/assertion.hpp"
 #include "tokens/sts/messages.hpp"
 #include "tokens/sts/protocol.hpp"
-#include "tokens/xml/trust.hpp"
+#include "certs/trust_store.hpp"
 #include "tokens/xml/document.hpp"
 #include "tokens/xml/wssecurity.hpp"
 #include "tokens/xml/xmldsig.hpp"
@@ -105,7 +105,7 @@ IssueWish readIssue(xml::Element rst, const std::vector<certs::Certificate>& tru
   const auto cert = need(data.child(tokens::xmldsig::kDsigNs, "X509Certificate"), "ds:X509Certificate");
   try {
     wish.use_key = certs::Certificate::fromDer(ehagent::base64Decode(cert.text()));
-    tokens::requireTrusted(*wish.use_key, trust);
+    certs::TrustStore(trust).requirePinned(*wish.use_key, "signature_untrusted");
   } catch (const std::exception& e) {
     throw Refusal{std::string("the UseKey certificate is refused: ") + e.what()};
   }

@@ -2,32 +2,19 @@
 # Fails when a file includes a header of a layer above its own. The arrows point one way:
 # agent -> hubs -> tokens -> (pkcs11, certs) -> core, and inside agent/:
 # pin, config < store < http < session < routes < cli. `make test` runs this (ctest: layers).
-# Each folder lists the folders whose headers it may include besides its own.
+# Each folder's README.md says, on its "May include:" line, the folders (or single headers) whose
+# headers it may include besides its own; that line is the rule this script checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-declare -A allowed=(
-  [core]=""
-  [pkcs11]="core"
-  [certs]="core"
-  [tokens/sign]="core pkcs11 certs tokens/error.hpp"
-  [tokens/xml]="core pkcs11 certs tokens/error.hpp tokens/sign"
-  [tokens/jose]="core pkcs11 certs tokens/error.hpp tokens/sign tokens/xml"
-  [tokens/net]="core tokens/error.hpp"
-  [tokens/sts]="core pkcs11 certs tokens/error.hpp tokens/sign tokens/xml tokens/net"
-  [tokens]="core"
-  [hubs]="core pkcs11 certs tokens"
-  [agent/config]="core pkcs11 certs tokens hubs"
-  [agent/pin]="core"
-  [agent/store]="core pkcs11 certs tokens hubs agent/config"
-  [agent/http]="core pkcs11 certs tokens hubs agent/config agent/pin agent/store"
-  [agent/session]="core pkcs11 certs tokens hubs agent/config agent/pin agent/store agent/http"
-  [agent/routes]="core pkcs11 certs tokens hubs agent/config agent/pin agent/store agent/http agent/session"
-  [agent/cli]="core pkcs11 certs tokens hubs agent"
-  [agent]="core pkcs11 certs tokens hubs agent"
-  [installer]="core pkcs11 certs agent/config agent/pin agent/store"
-  [sandbox]="core pkcs11 certs tokens hubs"
-)
+declare -A allowed=()
+while IFS= read -r readme; do
+  line=$(grep -m1 '^May include:' "$readme" || true)
+  [ -n "$line" ] || continue
+  deps=${line#May include:}
+  [[ "$deps" == *"nothing but its own headers"* ]] && deps=""
+  allowed[$(dirname "$readme")]=$(echo $deps)
+done < <(git ls-files -- '*README.md' | grep -v '^tests/\|^bench/\|^README.md$')
 
 # The deepest folder of `allowed` that holds the file.
 owner() {
@@ -45,7 +32,11 @@ under() {  # under HEADER PREFIX: the header is PREFIX itself or inside folder P
 failures=0
 while IFS= read -r file; do
   layer=$(owner "$(dirname "$file")")
-  [ -n "$layer" ] || continue
+  if [ -z "$layer" ]; then
+    echo "$file: its folder has no README.md with a 'May include:' line"
+    failures=$((failures + 1))
+    continue
+  fi
   while IFS= read -r header; do
     ok=0
     for prefix in "$layer" ${allowed[$layer]}; do

@@ -5,6 +5,7 @@
 #include "agent/store/audit.hpp"
 #include "agent/session/card_monitor.hpp"
 #include "agent/session/card_queue.hpp"
+#include "agent/session/worker_pool.hpp"
 #include "agent/cli/cli.hpp"
 #include "agent/store/clients.hpp"
 #include "agent/store/events.hpp"
@@ -14,6 +15,14 @@
 #include "agent/session/session.hpp"
 
 namespace ehagent::agent {
+namespace {
+
+// Network calls block a thread for as long as the remote party takes (up to its read timeout), so
+// the pool is sized for calls waiting, not for CPU; beyond the depth a client gets 429 busy.
+constexpr std::size_t kNetworkThreads = 4;
+constexpr std::size_t kNetworkDepth = 64;
+
+}  // namespace
 
 Config loadEffectiveConfig(const CommonOptions& common) {
   Config config = common.config_file ? loadConfig(*common.config_file, true)
@@ -58,9 +67,10 @@ int runServe(const CommonOptions& common, const ServeOptions& options, std::ostr
     ClientStore clients(ClientStore::defaultFile(state_dir));
     AuditLog audit(AuditLog::defaultFile(state_dir));
     CardQueues queues(config.card_queue_depth);
+    WorkerPool network(kNetworkThreads, kNetworkDepth);
     EventBus events;
     StateBoard state(events);
-    ServerContext context{config, clients, audit, queues, events, state, EHAGENT_VERSION};
+    ServerContext context{config, clients, audit, queues, network, events, state, EHAGENT_VERSION};
     AgentSession session(context);
     context.session = &session;
     CardMonitor monitor(session, CardMonitorOptions{config.modules});

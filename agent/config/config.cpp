@@ -6,34 +6,9 @@
 #include <sstream>
 
 #include "agent/config/schema.hpp"
-#include "agent/config/revocation.hpp"
-#include "agent/config/hubs.hpp"
 
 namespace ehagent::agent {
 namespace {
-
-nlohmann::json toJson(const toml::node& node) {
-  if (const auto* table = node.as_table()) {
-    nlohmann::json out = nlohmann::json::object();
-    for (const auto& [key, value] : *table) out[std::string(key.str())] = toJson(value);
-    return out;
-  }
-  if (const auto* array = node.as_array()) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& value : *array) out.push_back(toJson(value));
-    return out;
-  }
-  if (auto s = node.value_exact<std::string>()) return *s;
-  if (auto i = node.value_exact<std::int64_t>()) return *i;
-  if (auto d = node.value_exact<double>()) return *d;
-  if (auto b = node.value_exact<bool>()) return *b;
-  // Dates and times keep their TOML spelling.
-  std::ostringstream text;
-  if (auto d = node.value_exact<toml::date>()) text << *d;
-  if (auto t = node.value_exact<toml::time>()) text << *t;
-  if (auto dt = node.value_exact<toml::date_time>()) text << *dt;
-  return text.str();
-}
 
 const ConfigKey* findKey(std::string_view dotted) {
   for (const ConfigKey& key : configKeys()) {
@@ -53,14 +28,6 @@ void applyTable(const toml::table& table, const std::string& prefix, Config& con
   for (const auto& [name, node] : table) {
     const std::string dotted = prefix.empty() ? std::string(name.str())
                                               : prefix + "." + std::string(name.str());
-    if (prefix.empty()) {
-      const auto& free = configFreeSections();
-      if (std::find(free.begin(), free.end(), dotted) != free.end()) {
-        if (!node.is_table()) throw ConfigError("config key '" + dotted + "' must be a table");
-        config.sections[dotted] = toJson(node);
-        continue;
-      }
-    }
     if (const ConfigKey* key = findKey(dotted)) {
       key->apply(node, config);
     } else if (node.is_table() && isTablePrefix(dotted)) {
@@ -86,9 +53,6 @@ Config parseConfig(std::string_view toml_text, std::string_view source) {
   Config config;
   applyTable(table, "", config, source);
   parseListenAddress(config.listen);  // refuse a non-loopback address as early as possible
-  // [revocation] and [hubs.*] errors surface at load (and in `serve --check-config`), not at first use.
-  (void)revocationOptions(config, {});
-  validateHubsConfig(config);
   return config;
 }
 

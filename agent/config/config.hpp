@@ -1,17 +1,20 @@
 #pragma once
-// The agent's configuration (agent.toml). Every key is declared in one schema table
-// (config_schema.cpp); a key the schema does not know is an error that names it, so a typo never
-// silently falls back to a default.
+// The agent's configuration (agent.toml). Every key and section is declared in one schema table
+// (schema.cpp) and read through the typed readers of readers.hpp; a key the schema does not know
+// is an error that names it, so a typo never silently falls back to a default.
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "agent/config/hubs.hpp"
+#include "agent/config/revocation.hpp"
+#include "agent/config/sts.hpp"
 
 namespace ehagent::agent {
 
@@ -45,11 +48,11 @@ struct Config {
   bool login_on_insert = false;  // true (log in as soon as the eID is in) is not supported yet
   std::filesystem::path state_dir;  // empty: defaultStateDir()
   // The bundled trust anchors; not a TOML key but `--bundled-trust DIR`, as for ehagent-install.
-  // Empty: default_bundled_trust_dir (agent/trust.hpp).
+  // Empty: default_bundled_trust_dir (agent/config/trust.hpp).
   std::filesystem::path bundled_trust_dir;
-  // Sections owned by other components ([sts], [hubs.<name>], [revocation]), kept as JSON for
-  // their owners to validate. A section is accepted only if config_schema.cpp names it.
-  std::map<std::string, nlohmann::json> sections;
+  std::optional<StsSettings> sts;                // [sts]; none: logins stop before the STS
+  std::map<std::string, hubs::HubEndpoint> hubs;  // [hubs.<name>]
+  RevocationSettings revocation;                  // [revocation]
 };
 
 // Parses TOML text; `source` names the file in error messages. Throws ConfigError.

@@ -1,7 +1,7 @@
 #pragma once
 // The [revocation] section of agent.toml: how a certificate's revocation is checked. Read by
-// everything that checks revocation (ehagent-install certs list and doctor), and validated when
-// the configuration is loaded, so a mistyped key or policy is an error at once.
+// everything that checks revocation (the agent's login, ehagent-install certs list and doctor),
+// and read when the configuration is loaded, so a mistyped key or policy is an error at once.
 //
 //   [revocation]
 //   policy = "soft-fail"                  # strict | soft-fail (default) | off
@@ -14,13 +14,23 @@
 //   cache = true                          # keep answers until nextUpdate in <state_dir>/revocation-cache
 #include <filesystem>
 
-#include "agent/config/config.hpp"
+#include <toml++/toml.h>
+
 #include "certs/revocation.hpp"
 
 namespace ehagent::agent {
 
-// Throws ConfigError naming the key. stateDir places the cache file; empty leaves the cache in
-// memory only.
+struct Config;
+
+struct RevocationSettings {
+  certs::RevocationOptions options;  // cacheFile left empty: it depends on the state directory
+  bool cache = true;
+};
+
+// Throws ConfigError naming the key.
+RevocationSettings readRevocationSection(const toml::node& section);
+
+// The options for a checker; stateDir places the cache file (empty: the cache is in memory only).
 [[nodiscard]] certs::RevocationOptions revocationOptions(const Config& config,
                                                          const std::filesystem::path& stateDir);
 

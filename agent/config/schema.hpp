@@ -1,6 +1,6 @@
 #pragma once
-// The table of configuration keys. Each row names a dotted key and how it lands in Config; other
-// components add their keys or free sections here.
+// The table of configuration keys. Each row names a dotted key, or a whole section, and how it
+// lands in Config.
 #include <functional>
 #include <string_view>
 #include <vector>
@@ -18,7 +18,5 @@ struct ConfigKey {
 };
 
 const std::vector<ConfigKey>& configKeys();
-// Top-level tables whose content belongs to another component and is passed through as JSON.
-const std::vector<std::string_view>& configFreeSections();
 
 }  // namespace ehagent::agent

@@ -23,6 +23,7 @@ namespace ehagent::agent {
 
 class AgentSession;  // agent/session/session.hpp
 class CardQueues;    // agent/session/card_queue.hpp
+class WorkerPool;    // agent/session/worker_pool.hpp
 
 namespace http = boost::beast::http;
 using Request = http::request<http::string_body>;
@@ -34,10 +35,11 @@ struct ServerContext {
   ClientStore& clients;
   AuditLog& audit;
   CardQueues& queues;
+  WorkerPool& network;  // STS, hub, OCSP and CRL calls
   EventBus& events;
   StateBoard& state;
   std::string version;
-  AgentSession* session = nullptr;  // the card monitor's session (agent/session.hpp); null: no cards
+  AgentSession* session = nullptr;  // the card monitor's session (agent/session/session.hpp); null: no cards
 };
 
 struct RequestContext {

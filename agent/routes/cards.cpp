@@ -1,11 +1,6 @@
 #include "agent/routes/routes.hpp"
 
-// cards.{hpp,cpp} belong to the PKCS#11 side of the agent; until they land, the route answers
-// with an empty list instead of failing the build.
-#if __has_include("agent/cards.hpp")
 #include "agent/session/cards.hpp"
-#define EHAGENT_HAVE_DESCRIBE_CARDS 1
-#endif
 
 namespace ehagent::agent {
 
@@ -13,7 +8,6 @@ void addCardRoutes(Router& router) {
   router.add({http::verb::get, "/v1/cards", true,
               "Every configured module's slots and tokens, as `ehagent cards --json` shows them",
               [](const Request& request, RequestContext& context) -> boost::asio::awaitable<Response> {
-#ifdef EHAGENT_HAVE_DESCRIBE_CARDS
                 // Reading the modules talks to the cards: it runs on a card queue, not here.
                 // The job is a named local and the result is assigned apart: GCC 12 destroys
                 // temporaries inside a co_await expression twice (a double free of the module list).
@@ -22,10 +16,6 @@ void addCardRoutes(Router& router) {
                 };
                 nlohmann::json cards;
                 cards = co_await context.server.queues.forToken("describe").run(std::move(describe));
-#else
-                nlohmann::json cards = nlohmann::json::array();
-                (void)context;
-#endif
                 co_return jsonResponse(request, http::status::ok, cards);
               }});
 }

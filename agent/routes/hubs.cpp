@@ -1,19 +1,18 @@
 // The hub routes. One flow for all of them: check the input (refusals are audited and nothing is
 // signed), build the intrahub v3 body, sign it in the holder-of-key envelope on the card queue, audit
 // it with the patient and the SHA-256 of the signed Body, then return the envelope (mode=sign) or
-// send it from a worker thread, so the I/O threads never wait on a hub, and return the answer.
+// send it from the server's network pool, so neither an I/O thread nor a card waits on a hub, and
+// return the answer.
 #include "agent/routes/hubs.hpp"
 
 #include "agent/config/hubs.hpp"
 #include "agent/session/session.hpp"
+#include "agent/session/worker_pool.hpp"
 
 // GCC 12 reports asio's coroutine frame allocator (its own operator new/delete pair) as a mismatch
 // in coroutines with try/catch around co_await; the pair is asio's and matches.
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "tokens/sign/cades.hpp"
@@ -29,37 +28,6 @@ namespace asio = boost::asio;
 using nlohmann::json;
 using hubs::Operation;
 using hubs::RequestHeader;
-
-asio::thread_pool& hubIoPool() {
-  static asio::thread_pool pool(2);
-  return pool;
-}
-
-// Runs blocking network work on the hub pool and resumes the handler on its own executor. Shaped
-// like CardQueue::run because GCC 12 destroys the temporaries of a co_await expression twice: an
-// initiation lambda written inside the co_await released its copy of the connection's executor
-// twice, and under load the connection then wrote its answer through freed memory. So the work and
-// its result live on the heap, the initiation is a named local, and nothing but an error comes
-// back through the co_await.
-asio::awaitable<json> offload(std::function<json()> work) {
-  auto executor = co_await asio::this_coro::executor;
-  auto shared_work = std::make_shared<std::function<json()>>(std::move(work));
-  auto result = std::make_shared<json>();
-  auto initiation = [executor, shared_work, result](auto handler) {
-    asio::post(hubIoPool(), [executor, shared_work, result, handler = std::move(handler)]() mutable {
-      std::exception_ptr error;
-      try {
-        *result = (*shared_work)();
-      } catch (...) {
-        error = std::current_exception();
-      }
-      asio::post(executor, [handler = std::move(handler), error]() mutable { handler(error); });
-    });
-  };
-  co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(std::exception_ptr)>(initiation,
-                                                                                          asio::use_awaitable);
-  co_return std::move(*result);
-}
 
 // Builds the body for a header; may read the patient's card (and so sets the audited patient).
 using BodyBuilder = std::function<asio::awaitable<std::string>(const RequestHeader&, std::string& patient)>;
@@ -123,7 +91,7 @@ asio::awaitable<Response> runHubJob(const Request& request, RequestContext& ctx,
     }
     std::function<json()> submit = [&] { return hubs::submitHubRequest(*endpoint, signed_); };
     json answer;
-    answer = co_await offload(std::move(submit));
+    answer = co_await ctx.server.network.run<json>(std::move(submit));
     out.update(answer);
     out["mode"] = "submit";
     out["hub"] = endpoint->name;

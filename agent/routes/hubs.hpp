@@ -25,7 +25,7 @@ void addHubRoutes(Router& router, HubSession& session);
 // Adds the hub routes over the agent's session (ServerContext::session); no_card without one.
 void addHubRoutes(Router& router);
 
-// Reading the JSON bodies of the consent and link routes (routes_hubs_input.cpp). Refusals are
+// Reading the JSON bodies of the consent and link routes (hubs_input.cpp). Refusals are
 // ProblemError(invalid_input) with a pointer into the request.
 namespace hubinput {
 

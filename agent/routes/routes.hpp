@@ -1,6 +1,6 @@
 #pragma once
 // One function per route file; routes.cpp calls them all. Adding an endpoint is one new
-// routes_<name>.cpp with its add*Routes function, one line in routes.cpp, and its entry in
+// agent/routes/<name>.cpp with its add*Routes function, one line in routes.cpp, and its entry in
 // openapi.json (a test fails until the document names it).
 #include <string_view>
 

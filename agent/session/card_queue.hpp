@@ -10,19 +10,16 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <utility>  // before asio: Boost 1.74 awaitable.hpp uses std::exchange without it
 
-#include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
-#include "agent/http/problem.hpp"
+#include "agent/session/offload.hpp"
 
 namespace ehagent::agent {
 
@@ -35,6 +32,11 @@ class CardQueue {
 
   template <class T>
   boost::asio::awaitable<T> run(std::function<T()> work);
+  // The same for a thread that may block (a network-pool worker in the middle of an exchange):
+  // waits for the job to run on this queue and returns its result or rethrows its error. Called
+  // on the queue's own worker, it runs the job at once rather than wait for itself.
+  template <class T>
+  T call(std::function<T()> work);
 
   // Fails every job that has not started yet with this problem.
   void failPending(const Problem& problem);
@@ -42,11 +44,11 @@ class CardQueue {
   const std::string& name() const noexcept { return name_; }
 
  private:
-  struct Job {
-    std::function<void()> run;
-    std::function<void(std::exception_ptr)> fail;
-  };
+  using Job = OffloadJob;
   bool enqueue(Job job);  // false when full or stopping
+  [[nodiscard]] Problem full() const {
+    return problems::busy("the card queue for " + name_ + " is full; try again later");
+  }
   void workerLoop();
 
   std::string name_;
@@ -61,35 +63,27 @@ class CardQueue {
 
 template <class T>
 boost::asio::awaitable<T> CardQueue::run(std::function<T()> work) {
-  namespace asio = boost::asio;
-  auto executor = co_await asio::this_coro::executor;
-  auto result = std::make_shared<std::optional<T>>();
-  // GCC 12 destroys a coroutine parameter twice when it is moved into a lambda inside a co_await
-  // expression; the work is moved to the heap first and the initiation is a named local.
-  auto shared_work = std::make_shared<std::function<T()>>(std::move(work));
-  auto initiation = [this, executor, result, shared_work](auto handler) {
-    // The awaitable's handler is move-only; std::function needs a copyable holder.
-    auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-    auto complete = [executor, shared](std::exception_ptr error) {
-      asio::post(executor, [shared, error]() mutable { std::move (*shared)(error); });
-    };
-    Job job{[shared_work, result, complete] {
-              try {
-                result->emplace((*shared_work)());
-                complete(nullptr);
-              } catch (...) {
-                complete(std::current_exception());
-              }
-            },
-            complete};
-    if (!enqueue(job)) {
-      complete(std::make_exception_ptr(ProblemError(
-          problems::busy("the card queue for " + name_ + " is full; try again later"))));
-    }
-  };
-  co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(std::exception_ptr)>(
-      initiation, asio::use_awaitable);
-  co_return std::move(**result);
+  return offload<T>([this](OffloadJob job) { return enqueue(std::move(job)); }, std::move(work),
+                    full());
+}
+
+template <class T>
+T CardQueue::call(std::function<T()> work) {
+  if (std::this_thread::get_id() == worker_.get_id()) return work();
+  auto promise = std::make_shared<std::promise<T>>();
+  std::future<T> result = promise->get_future();
+  Job job{[promise, work = std::move(work)] {
+            try {
+              promise->set_value(work());
+            } catch (...) {
+              promise->set_exception(std::current_exception());
+            }
+          },
+          [promise](std::exception_ptr error) { promise->set_exception(error); }};
+  if (!enqueue(std::move(job))) {
+    throw ProblemError(full());
+  }
+  return result.get();
 }
 
 // The queues by token name, created on first use.

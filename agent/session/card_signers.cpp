@@ -40,7 +40,7 @@ certs::Certificate cardCertificate(const pkcs11::Session& session, CardKeyRole r
 CardKey findCardKey(const pkcs11::Session& session, CardKeyRole role) {
   certs::Certificate certificate = cardCertificate(session, role);
   const pkcs11::ObjectHandle key = pkcs11::findPrivateKey(session, labelOf(role), idOf(role));
-  return CardKey{key, std::move(certificate)};
+  return CardKey{session.keyFacts(key), std::move(certificate)};
 }
 
 }  // namespace ehagent::agent

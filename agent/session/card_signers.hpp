@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "certs/certificate.hpp"
+#include "pkcs11/session.hpp"
 #include "pkcs11/types.hpp"
 
 namespace ehagent::pkcs11 {
@@ -16,7 +17,7 @@ namespace ehagent::agent {
 enum class CardKeyRole { EidAuthentication, EidSignature, Ehealth };
 
 struct CardKey {
-  pkcs11::ObjectHandle handle = 0;
+  pkcs11::KeyFacts key;  // read once, when the key is found
   certs::Certificate certificate;
 };
 

@@ -1,9 +1,10 @@
-// The login side of the session: the eID and eHealth PINs on their card queues, the STS token,
-// and the logged-in keys that routes sign with.
+// The login side of the session: the certificate checks and the STS token on the network pool,
+// the eID and eHealth PINs on their card queues, and the logged-in keys that routes sign with.
 #include <spdlog/spdlog.h>
 
 #include "agent/session/login_checks.hpp"
 #include "agent/session/state.hpp"
+#include "agent/session/worker_pool.hpp"
 #include "pkcs11/error.hpp"
 #include "tokens/sign/pkcs11_signer.hpp"
 #include "tokens/sts/client.hpp"
@@ -89,7 +90,7 @@ boost::asio::awaitable<nlohmann::json> AgentSession::login(std::string client) {
     std::function<LoginCheckOutcome()> check([to_check, settings = *check_settings_] {
       return checkLoginCertificates(to_check, settings, std::chrono::system_clock::now());
     });
-    const LoginCheckOutcome checked = co_await checks_->run<LoginCheckOutcome>(std::move(check));
+    const LoginCheckOutcome checked = co_await server_.network.run<LoginCheckOutcome>(std::move(check));
 
     const auto loginStep = [&](const std::string& label, CardKeyRole role, std::string credential,
                                const certs::Certificate& checked_certificate) {
@@ -109,7 +110,8 @@ boost::asio::awaitable<nlohmann::json> AgentSession::login(std::string client) {
                                                        " was replaced after its certificate was checked; log in again"));
             }
             if (!token->session->loggedIn()) prompter_->loginUser(*token->session, question);
-            token->key = findCardKey(*token->session, role);
+            CardKey key = findCardKey(*token->session, role);
+            token->signer = std::make_unique<tokens::Pkcs11Signer>(*token->session, key.key, std::move(key.certificate));
             return token;
           }));
     };
@@ -134,8 +136,7 @@ boost::asio::awaitable<nlohmann::json> AgentSession::login(std::string client) {
     if (sts_ && ehealth) {
       const PractitionerInfo practitioner = *who;
       std::function<tokens::SamlToken()> job([this, practitioner] { return issueToken(practitioner); });
-      const tokens::SamlToken token =
-          co_await server_.queues.forToken(who->eid_token).run<tokens::SamlToken>(std::move(job));
+      const tokens::SamlToken token = co_await server_.network.run<tokens::SamlToken>(std::move(job));
       std::lock_guard lock(mutex_);
       state_->token_expiry = token.not_on_or_after;
     }
@@ -161,16 +162,12 @@ tokens::SamlToken AgentSession::issueToken(const PractitionerInfo& who) {
   const tokens::Practitioner practitioner{who.ssin, sts_profession_};
   tokens::TokenSource source;
   source.issue = [this, practitioner] {
-    tokens::SamlToken token;
-    useKey(KeyRole::EidAuthentication, [&](tokens::Signer& eid) {
-      useKey(KeyRole::Ehealth, [&](tokens::Signer& ehealth) { token = sts_->issue(practitioner, &eid, ehealth); });
-    });
-    return token;
+    const auto eid = queuedSigner(KeyRole::EidAuthentication);
+    const auto ehealth = queuedSigner(KeyRole::Ehealth);
+    return sts_->issue(practitioner, eid.get(), *ehealth);
   };
   source.renew = [this, practitioner](const tokens::SamlToken& old) {
-    tokens::SamlToken token;
-    useKey(KeyRole::Ehealth, [&](tokens::Signer& ehealth) { token = sts_->renew(practitioner, old, ehealth); });
-    return token;
+    return sts_->renew(practitioner, old, *queuedSigner(KeyRole::Ehealth));
   };
   return token_cache_->obtain(who.ssin, sts_profession_, source);
 }
@@ -185,8 +182,49 @@ void AgentSession::useKey(KeyRole role, const std::function<void(tokens::Signer&
   }
   std::lock_guard use(token->mutex);
   if (token->dropped) throw ProblemError(problems::notLoggedIn());
-  tokens::Pkcs11Signer signer(*token->session, token->key->handle, token->key->certificate);
-  work(signer);
+  work(*token->signer);
+}
+
+namespace {
+
+// A logged-in key seen from a network-pool thread: its certificate and algorithm were read at
+// login; each signature runs on the key's card queue and this thread waits for it.
+class QueuedSigner final : public tokens::Signer {
+ public:
+  using SignOnCard = std::function<std::vector<std::uint8_t>(std::vector<std::uint8_t>, tokens::SignatureAlgorithm)>;
+  QueuedSigner(SignOnCard sign, certs::Certificate certificate, tokens::SignatureAlgorithm algorithm)
+      : sign_(std::move(sign)), certificate_(std::move(certificate)), algorithm_(algorithm) {}
+  std::vector<std::uint8_t> sign(std::span<const std::uint8_t> data, tokens::SignatureAlgorithm alg) override {
+    return sign_(std::vector<std::uint8_t>(data.begin(), data.end()), alg);
+  }
+  const certs::Certificate& certificate() const override { return certificate_; }
+  tokens::SignatureAlgorithm defaultAlgorithm() const override { return algorithm_; }
+
+ private:
+  SignOnCard sign_;
+  certs::Certificate certificate_;
+  tokens::SignatureAlgorithm algorithm_;
+};
+
+}  // namespace
+
+std::unique_ptr<tokens::Signer> AgentSession::queuedSigner(KeyRole role) {
+  CardQueue& queue = queueFor(role);
+  std::shared_ptr<LoggedInToken> token;
+  {
+    std::lock_guard lock(mutex_);
+    token = role == KeyRole::EidAuthentication ? state_->eid : state_->ehealth;
+  }
+  if (!token || !token->signer) throw ProblemError(problems::notLoggedIn());
+  auto sign = [this, &queue, role](std::vector<std::uint8_t> data, tokens::SignatureAlgorithm alg) {
+    return queue.call(std::function<std::vector<std::uint8_t>()>([this, role, data = std::move(data), alg] {
+      std::vector<std::uint8_t> signature;
+      useKey(role, [&](tokens::Signer& key) { signature = key.sign(data, alg); });
+      return signature;
+    }));
+  };
+  return std::make_unique<QueuedSigner>(std::move(sign), token->signer->certificate(),
+                                        token->signer->defaultAlgorithm());
 }
 
 CardQueue& AgentSession::queueFor(KeyRole role) {
@@ -206,7 +244,7 @@ boost::asio::awaitable<tokens::SamlToken> AgentSession::samlToken() {
   if (auto cached = token_cache_->get(who->ssin, sts_profession_)) co_return *cached;
   const PractitionerInfo practitioner = *who;
   std::function<tokens::SamlToken()> job([this, practitioner] { return issueToken(practitioner); });
-  co_return co_await queueFor(KeyRole::EidAuthentication).run<tokens::SamlToken>(std::move(job));
+  co_return co_await server_.network.run<tokens::SamlToken>(std::move(job));
 }
 
 boost::asio::awaitable<std::string> AgentSession::samlAssertion() {

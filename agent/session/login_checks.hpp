@@ -1,7 +1,7 @@
 #pragma once
 // The practitioner's certificates, checked at login before any PIN is asked, so that a refusal
 // costs no PIN try: the eID Authentication and eHealth certificates against the agent's trust
-// store (agent/trust.hpp), their validity period, and their revocation status under
+// store (agent/config/trust.hpp), their validity period, and their revocation status under
 // [revocation]. It blocks (trust files, OCSP and CRL exchanges), so AgentSession runs it on a
 // worker of its own, never on an I/O thread.
 #include <chrono>

@@ -11,7 +11,6 @@
 #include "certs/expiry.hpp"
 #include "pkcs11/module.hpp"
 #include "tokens/sts/client.hpp"
-#include "tokens/sts/settings.hpp"
 #include "tokens/sts/profiles.hpp"
 #include "tokens/sts/token_cache.hpp"
 
@@ -110,9 +109,8 @@ AgentSession::AgentSession(ServerContext& server)
   PinentryOptions pinentry;
   pinentry.program = server.config.pinentry;
   prompter_ = std::make_unique<PinPrompter>(pinentry);
-  const auto sts = server.config.sections.find("sts");
-  if (sts != server.config.sections.end()) {
-    const tokens::StsSettings settings = tokens::stsSettingsFromJson(sts->second);
+  if (server.config.sts) {
+    const StsSettings& settings = *server.config.sts;
     if (!settings.profiles_file.empty()) {
       sts_profiles_ = std::make_unique<tokens::StsProfiles>(tokens::StsProfiles::fromFile(settings.profiles_file));
     }
@@ -131,7 +129,6 @@ AgentSession::AgentSession(ServerContext& server)
   checks.state_dir = effectiveStateDir(server.config);
   checks.revocation = revocationOptions(server.config, checks.state_dir);
   check_settings_ = std::make_unique<const LoginCheckSettings>(std::move(checks));
-  checks_ = std::make_unique<CardQueue>("certificate checks", server.config.card_queue_depth);
 }
 
 AgentSession::~AgentSession() = default;

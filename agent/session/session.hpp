@@ -1,8 +1,9 @@
 #pragma once
 // The practitioner's session: which cards are in (fed by the card monitor), who is identified,
 // who is logged in, and the only way any route reaches a card key. Every key use runs on the
-// token's card queue (429 busy beyond its depth, card_removed when the card goes), so HTTP I/O
-// threads never block on a card.
+// token's card queue (429 busy beyond its depth, card_removed when the card goes), and every
+// network call (STS, OCSP) on the server's network pool, so HTTP I/O threads never block on a
+// card or a remote party, and a card never waits for one.
 //
 // For route authors (tokens, hubs):
 //   - practitioner() / identified(): who is logged in / whose card is in.
@@ -158,7 +159,10 @@ class AgentSession final : public HubSession {
                        const std::function<void(pkcs11::Session&, const CardKey&, const Secret*)>& work);
   void publishLocked();
   void dropLoginLocked(const std::string& client, const std::string& reason);
+  // Runs on the network pool: the STS exchange; each signature it needs hops onto the key's card
+  // queue (queuedSigner), so the card is free while the STS answers.
   tokens::SamlToken issueToken(const PractitionerInfo& who);
+  [[nodiscard]] std::unique_ptr<tokens::Signer> queuedSigner(KeyRole role);
   [[nodiscard]] nlohmann::json sessionJsonLocked() const;
 
   ServerContext& server_;
@@ -170,9 +174,6 @@ class AgentSession final : public HubSession {
   mutable std::mutex mutex_;
   std::unique_ptr<State> state_;
   std::unique_ptr<const LoginCheckSettings> check_settings_;
-  // Certificate checks wait on OCSP and CRL answers: a worker of their own, so that neither an
-  // I/O thread nor a card queue waits with them. Declared last: it stops first.
-  std::unique_ptr<CardQueue> checks_;
 };
 
 template <class T>

@@ -99,7 +99,7 @@ boost::asio::awaitable<SignatureResult> AgentSession::signWithSignatureKey(Signa
           if (result.digest.size() != digestSize(digest.algorithm)) {
             throw ProblemError(problems::invalidInput("/digest", "the digest length does not match " + digest.name));
           }
-          result.signature = session.signDigest(key.handle, digest.hash, result.digest, pin);
+          result.signature = session.signDigest(key.key, digest.hash, result.digest, pin);
           result.digest_algorithm = digest.name;
           result.algorithm = signatureAlgorithmName(key_algorithm, digest.name);
           result.certificate_pem = key.certificate.pem();
@@ -135,7 +135,7 @@ boost::asio::awaitable<std::vector<std::uint8_t>> AgentSession::withPatientSigna
   std::function<std::vector<std::uint8_t>()> job([this, chosen, question, shared] {
         std::vector<std::uint8_t> out;
         useSignatureKey(chosen, question, [&](pkcs11::Session& session, const CardKey& key, const Secret* pin) {
-          tokens::Pkcs11Signer signer(session, key.handle, key.certificate, pin);
+          tokens::Pkcs11Signer signer(session, key.key, key.certificate, pin);
           out = (*shared)(signer);
         });
         return out;

@@ -11,6 +11,7 @@
 #include "agent/session/card_signers.hpp"
 #include "agent/session/session.hpp"
 #include "pkcs11/session.hpp"
+#include "tokens/sign/pkcs11_signer.hpp"
 
 namespace ehagent::agent {
 
@@ -19,7 +20,8 @@ namespace ehagent::agent {
 struct AgentSession::LoggedInToken {
   std::mutex mutex;  // one user of the Cryptoki session at a time, across card queues
   std::unique_ptr<pkcs11::Session> session;
-  std::optional<CardKey> key;  // set once the login found it
+  // Built once the login found the key: its facts are read then, not for each signature.
+  std::unique_ptr<tokens::Pkcs11Signer> signer;
   std::string label;
   bool dropped = false;  // under mutex: logged out or removed; no more work
 };

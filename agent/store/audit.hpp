@@ -76,7 +76,10 @@ class AuditLog {
 };
 
 nlohmann::json auditRowJson(const AuditRow& row);
-// The hash that chains rows: over every field, length-prefixed so no two rows collide by shifting.
+// The hash that chains rows: lowercase hex SHA-256 over every column but row_sha256, in table
+// order (id, time_utc, client, practitioner_ssin, operation, patient_ssin, signed_sha256, outcome,
+// problem_code, prev_sha256), each written as "<byte length>:<value>" so no two rows collide by
+// shifting. The first row's prev_sha256 is 64 zeros. Anyone with sqlite3 and openssl can check it.
 std::string auditRowHash(const AuditRow& row);
 
 }  // namespace ehagent::agent

@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "agent/store/audit.hpp"
 #include "test_util.hpp"
+#include "tests/support/support.hpp"
 
 using namespace ehagent::agent;
 
@@ -23,6 +26,40 @@ TEST(Audit, RowsChainAndVerify) {
   const AuditVerdict verdict = log.verify();
   EXPECT_TRUE(verdict.ok) << verdict.reason;
   EXPECT_EQ(verdict.rows, 2);
+}
+
+// The chain checked without the agent's code: the rows as the sqlite3 shell reads them, each hash
+// recomputed by openssl from the format documented in audit.hpp.
+TEST(Audit, TheChainChecksOutWithSqlite3AndOpenssl) {
+  test::ScratchDir dir;
+  const auto file = AuditLog::defaultFile(dir.path());
+  {
+    AuditLog log(file);
+    log.append(entry("login"));
+    log.append(AuditEntry{"emr", "78031215280", "sign", "15062034820", std::string(64, 'a'), "ok", ""});
+    log.append(AuditEntry{"other client", "78031215280", "hub.consent.put", "15062034820", "", "refused",
+                          "invalid_input"});
+  }
+  using ehagent::testsupport::runCommand;
+  const auto dump = runCommand({"sqlite3", "-json", file.string(), "SELECT * FROM audit ORDER BY id"});
+  ASSERT_EQ(dump.exitCode, 0) << dump.err;
+  const auto rows = nlohmann::json::parse(dump.out);
+  ASSERT_EQ(rows.size(), 3u);
+  std::string previous(64, '0');
+  for (const auto& row : rows) {
+    EXPECT_EQ(row.at("prev_sha256"), previous);
+    std::string material;
+    for (const char* column : {"id", "time_utc", "client", "practitioner_ssin", "operation", "patient_ssin",
+                               "signed_sha256", "outcome", "problem_code", "prev_sha256"}) {
+      const auto& value = row.at(column);
+      const std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+      material += std::to_string(text.size()) + ":" + text;
+    }
+    const auto digest = runCommand({"openssl", "dgst", "-sha256", "-r"}, material);
+    ASSERT_EQ(digest.exitCode, 0) << digest.err;
+    EXPECT_EQ(row.at("row_sha256"), digest.out.substr(0, 64)) << "row " << row.at("id");
+    previous = row.at("row_sha256").get<std::string>();
+  }
 }
 
 TEST(Audit, QueryFilters) {

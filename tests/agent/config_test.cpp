@@ -35,8 +35,6 @@ header_bytes = 4096
 read_timeout_seconds = 7
 idle_timeout_seconds = 9
 max_connections = 11
-[sts]
-endpoint = "https://sts.example"
 [hubs.rsw]
 endpoint = "https://rsw.example"
 hub_id = "1990000035"
@@ -47,8 +45,10 @@ hub_id = "1990000035"
   EXPECT_EQ(c.limits.body_bytes, 2048u);
   EXPECT_EQ(c.limits.max_connections, 11);
   EXPECT_FALSE(c.login_on_insert);
-  EXPECT_EQ(c.sections.at("sts")["endpoint"], "https://sts.example");
-  EXPECT_EQ(c.sections.at("hubs")["rsw"]["endpoint"], "https://rsw.example");
+  ASSERT_EQ(c.hubs.count("rsw"), 1u);
+  EXPECT_EQ(c.hubs.at("rsw").url, "https://rsw.example");
+  EXPECT_EQ(c.hubs.at("rsw").hubId, "1990000035");
+  EXPECT_EQ(c.hubs.at("rsw").http.service, "hub");
 }
 
 TEST(Config, PractitionerSsinMustBeAValidSsin) {

@@ -5,6 +5,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "agent/session/card_queue.hpp"
+#include "agent/session/worker_pool.hpp"
 #include "agent/routes/routes.hpp"
 #include "pkcs11/error.hpp"
 #include "agent/pin/pinentry.hpp"
@@ -23,7 +24,7 @@ class RouterTest : public ::testing::Test {
     Config config;
     config.allowed_origins = {"https://emr.example"};
     context = std::make_unique<ServerContext>(
-        ServerContext{config, *clients, *audit, queues, events, state, "0.1.0-test"});
+        ServerContext{config, *clients, *audit, queues, network, events, state, "0.1.0-test"});
     key = clients->add("emr");
   }
 
@@ -54,6 +55,7 @@ class RouterTest : public ::testing::Test {
   std::unique_ptr<ClientStore> clients;
   std::unique_ptr<AuditLog> audit;
   CardQueues queues{2};
+  WorkerPool network{1, 4};
   EventBus events;
   StateBoard state{events};
   std::unique_ptr<ServerContext> context;

@@ -18,8 +18,10 @@ namespace {
 class ServeTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    // At debug the agent logs every call it answers, so a test can see which ones it logged.
     writeText(dir.path() / "agent.toml",
               "allowed_origins = [\"https://emr.example\"]\n"
+              "log_level = \"debug\"\n"
               "[limits]\nbody_bytes = 1024\n");
     const RunResult added = run({agentExe(), "clients", "add", "emr", "--state-dir", state()}, dir.path());
     ASSERT_EQ(added.exit_code, 0) << added.err;
@@ -80,7 +82,8 @@ TEST_F(ServeTest, AllowedOriginGetsCorsAndPrivateNetworkPreflight) {
   const HttpReply call = get("/v1/audit", {{"Origin", "https://emr.example"}, {"Authorization", "Bearer " + key}});
   EXPECT_EQ(call.status, 200);
   EXPECT_EQ(call.header("access-control-allow-origin"), "https://emr.example");
-  // Preflights are not logged as calls.
+  // Preflights are not logged as calls; the call after it is (the log runs at debug).
+  EXPECT_NE(agent->log().find("GET /v1/audit -> 200 client=emr"), std::string::npos) << agent->log();
   EXPECT_EQ(agent->log().find("OPTIONS"), std::string::npos) << agent->log();
 }
 
@@ -229,13 +232,22 @@ TEST(ServeStartup, CheckConfigNamesAnUnknownKey) {
   EXPECT_NE(r.err.find("limits.body_bytez"), std::string::npos) << r.err;
 }
 
+TEST(ServeStartup, CheckConfigRefusesAnStsWithoutTrust) {
+  ScratchDir dir;
+  writeText(dir.path() / "agent.toml", "[sts]\nendpoint = \"https://sts.example/IAM/SecurityTokenService/v1\"\n");
+  const RunResult r = run({agentExe(), "serve", "--check-config", "--config", (dir.path() / "agent.toml").string()},
+                          dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("'sts.trust' is required"), std::string::npos) << r.err;
+}
+
 TEST(ServeStartup, CheckConfigRefusesAHubSectionMistake) {
   ScratchDir dir;
   writeText(dir.path() / "agent.toml", "[hubs.rsw]\nendpoint = \"https://rsw.example/hub\"\n");
   const std::string config = (dir.path() / "agent.toml").string();
   const RunResult check = run({agentExe(), "serve", "--check-config", "--config", config}, dir.path());
   EXPECT_EQ(check.exit_code, 2);
-  EXPECT_NE(check.err.find("hubs.rsw.hub_id is required"), std::string::npos) << check.err;
+  EXPECT_NE(check.err.find("'hubs.rsw.hub_id' is required"), std::string::npos) << check.err;
   // The same mistake stops a real start-up before it listens.
   const RunResult serve = run({agentExe(), "serve", "--config", config, "--state-dir", (dir.path() / "s").string(),
                                "--no-socket", "--listen", "127.0.0.1:0"},

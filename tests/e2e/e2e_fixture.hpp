@@ -50,9 +50,6 @@ Check joseVerify(const fs::path& dir, const std::string& jwt, const fs::path& ce
                  const nlohmann::json& expected);
 // The JWT's header and payload, decoded here (not by the agent's code).
 nlohmann::json jwtPart(const std::string& jwt, int index);
-// Base64 of the certificate's DER (x5c form) and base64url SHA-256 of it (x5t#S256), via openssl.
-std::string certDerBase64(const fs::path& pem);
-std::string certSha256Base64Url(const fs::path& pem);
 
 class EndToEnd : public ::testing::Test {
  protected:

@@ -79,32 +79,6 @@ nlohmann::json jwtPart(const std::string& jwt, int index) {
   return nlohmann::json::parse(base64Decode(base64UrlToStd(jwt.substr(start, end - start))), nullptr, false);
 }
 
-std::string certDerBase64(const fs::path& pem) {
-  // The PEM body is the DER in base64; only the line breaks go.
-  const std::string text = testsupport::readFile(pem);
-  const std::string begin = "-----BEGIN CERTIFICATE-----";
-  const auto from = text.find(begin) + begin.size();
-  const auto to = text.find("-----END CERTIFICATE-----", from);
-  std::string der64;
-  for (char c : text.substr(from, to - from)) {
-    if (c != '\n' && c != '\r') der64 += c;
-  }
-  return der64;
-}
-
-std::string certSha256Base64Url(const fs::path& pem) {
-  const auto r = testsupport::runCommand(
-      {"sh", "-c", "openssl x509 -in \"$0\" -outform DER | openssl dgst -sha256 -binary | openssl base64 -A",
-       pem.string()});
-  std::string text = r.out;
-  while (!text.empty() && (text.back() == '\n' || text.back() == '=')) text.pop_back();
-  for (char& c : text) {
-    if (c == '+') c = '-';
-    if (c == '/') c = '_';
-  }
-  return text;
-}
-
 void EndToEnd::loginAs(const Person& who, bool otherEidIn) {
   // Without the other practitioner's eHealth token only `who` qualifies, whatever the slot order.
   agent_.fault().insertCard(who.ehealth);

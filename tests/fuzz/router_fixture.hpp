@@ -22,6 +22,7 @@
 
 #include "agent/store/audit.hpp"
 #include "agent/session/card_queue.hpp"
+#include "agent/session/worker_pool.hpp"
 #include "agent/store/clients.hpp"
 #include "core/bytes.hpp"
 #include "core/digest.hpp"
@@ -44,8 +45,9 @@ class RouterFixture {
         clients_(writeClients(dir_)),
         audit_(dir_ / "audit.sqlite"),
         queues_(8),
+        network_(1, 8),
         state_(events_),
-        context_{agent::Config{}, clients_, audit_, queues_, events_, state_, "fuzz"},
+        context_{agent::Config{}, clients_, audit_, queues_, network_, events_, state_, "fuzz"},
         router_(agent::makeRouter()) {
     spdlog::set_level(spdlog::level::off);  // one log line per input would drown the fuzzer
   }
@@ -97,6 +99,7 @@ class RouterFixture {
   agent::ClientStore clients_;
   agent::AuditLog audit_;
   agent::CardQueues queues_;
+  agent::WorkerPool network_;
   agent::EventBus events_;
   agent::StateBoard state_;
   agent::ServerContext context_;

@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "agent/session/card_queue.hpp"
+#include "agent/session/worker_pool.hpp"
 #include "agent/routes/hubs.hpp"
 #include "tests/hubs/sandbox_hub_fixture.hpp"
 
@@ -62,15 +63,22 @@ class HubRoutesFixture : public SandboxHubFixture {
     key_ = clients_->add("TestEMR");
     audit_ = std::make_unique<agent::AuditLog>(dir_.path() / "audit.sqlite");
     queues_ = std::make_unique<agent::CardQueues>(4);
+    network_ = std::make_unique<agent::WorkerPool>(2, 8);
     state_ = std::make_unique<agent::StateBoard>(events_);
     server_ = std::make_unique<agent::ServerContext>(agent::ServerContext{
-        config_, *clients_, *audit_, *queues_, events_, *state_, "test"});
+        config_, *clients_, *audit_, *queues_, *network_, events_, *state_, "test"});
     agent::addHubRoutes(router_, *session_);
   }
 
   void configureHub(const std::string& url, const std::string& caFile) {
-    server_->config.sections["hubs"] = {{"sandbox", {{"endpoint", url}, {"hub_id", "1990000035"},
-                                                     {"ca_file", caFile}, {"timeout_seconds", 2}}}};
+    hubs::HubEndpoint hub;
+    hub.name = "sandbox";
+    hub.url = url;
+    hub.hubId = "1990000035";
+    hub.http.ca_file = caFile;
+    hub.http.read_timeout = std::chrono::seconds(2);
+    hub.http.service = "hub";
+    server_->config.hubs["sandbox"] = std::move(hub);
   }
 
   agent::Response call(boost::beast::http::verb method, const std::string& target, const std::string& body = {},
@@ -104,6 +112,7 @@ class HubRoutesFixture : public SandboxHubFixture {
   std::string key_;
   std::unique_ptr<agent::AuditLog> audit_;
   std::unique_ptr<agent::CardQueues> queues_;
+  std::unique_ptr<agent::WorkerPool> network_;
   agent::EventBus events_;
   std::unique_ptr<agent::StateBoard> state_;
   std::unique_ptr<agent::ServerContext> server_;

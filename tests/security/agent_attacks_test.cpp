@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "agent/session/card_queue.hpp"
+#include "agent/session/worker_pool.hpp"
 #include "agent/store/clients.hpp"
 #include "agent/config/config.hpp"
 #include "core/bytes.hpp"
@@ -94,7 +95,7 @@ class AgentAttack : public ::testing::Test {
     config.limits.idle_timeout_seconds = 2;
     config.limits.read_timeout_seconds = 2;
     context_ = std::make_unique<agent::ServerContext>(
-        agent::ServerContext{config, *clients_, *audit_, queues_, events_, state_, "security-test"});
+        agent::ServerContext{config, *clients_, *audit_, queues_, network_, events_, state_, "security-test"});
     key_ = clients_->add("emr");
     socket_path_ = dir_ / "run/agent.sock";
     server_ = std::make_unique<agent::Server>(*context_, agent::makeRouter(),
@@ -123,6 +124,7 @@ class AgentAttack : public ::testing::Test {
   std::unique_ptr<agent::ClientStore> clients_;
   std::unique_ptr<agent::AuditLog> audit_;
   agent::CardQueues queues_{2};
+  agent::WorkerPool network_{1, 4};
   agent::EventBus events_;
   agent::StateBoard state_{events_};
   std::unique_ptr<agent::ServerContext> context_;
@@ -276,9 +278,10 @@ TEST(AgentListen, NonLoopbackAddressesAreRefused) {
   agent::ClientStore clients(agent::ClientStore::defaultFile(dir.path()));
   agent::AuditLog audit(agent::AuditLog::defaultFile(dir.path()));
   agent::CardQueues queues{1};
+  agent::WorkerPool network{1, 4};
   agent::EventBus events;
   agent::StateBoard state{events};
-  agent::ServerContext context{agent::Config{}, clients, audit, queues, events, state, "t"};
+  agent::ServerContext context{agent::Config{}, clients, audit, queues, network, events, state, "t"};
   for (const char* address : {"0.0.0.0", "::"}) {
     agent::Server server(context, agent::makeRouter(), agent::ServerOptions{{address, 0}, {}, 1});
     EXPECT_THROW(server.bind(), std::runtime_error) << address;

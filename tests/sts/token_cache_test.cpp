@@ -122,16 +122,20 @@ TEST_F(TokenCacheTest, NothingIsCachedWhenTheStsFails) {
   }
 }
 
-TEST_F(TokenCacheTest, BackgroundRenewalOfAShortLivedToken) {
-  control(R"({"lifetime_seconds": 4})");
+TEST_F(TokenCacheTest, BackgroundRenewalOnceHalfTheLifeHasPassed) {
+  // The cache's clock is moved three quarters into the token's life; the background thread (which
+  // wakes every check_period) must then renew it at the sandbox STS.
+  std::atomic<SysClock::rep> ahead{0};
   tokens::TokenCacheOptions options;
-  options.check_period = 200ms;
+  options.check_period = 50ms;
+  options.clock = [&ahead] { return SysClock::now() + SysClock::duration(ahead.load()); };
   tokens::TokenCache cache(options);
   const auto first = cache.obtain(kAlice.ssin, "doctor", source());
+  ahead = ((first.not_on_or_after - SysClock::now()) * 3 / 4).count();
   const auto deadline = std::chrono::steady_clock::now() + 30s;
   std::string current = first.assertion_id;
   while (current == first.assertion_id && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(100ms);
+    std::this_thread::sleep_for(20ms);  // polls for the thread's result; no timing is asserted
     if (const auto token = cache.get(kAlice.ssin, "doctor")) current = token->assertion_id;
   }
   EXPECT_NE(current, first.assertion_id) << "no renewal within the deadline";

@@ -7,15 +7,19 @@ namespace ehagent::tokens {
 
 Pkcs11Signer::Pkcs11Signer(pkcs11::Session& session, pkcs11::ObjectHandle key, certs::Certificate certificate,
                            const Secret* context_pin)
+    : Pkcs11Signer(session, session.keyFacts(key), std::move(certificate), context_pin) {}
+
+Pkcs11Signer::Pkcs11Signer(pkcs11::Session& session, pkcs11::KeyFacts key, certs::Certificate certificate,
+                           const Secret* context_pin)
     : session_(session),
       key_(key),
       certificate_(std::move(certificate)),
       context_pin_(context_pin),
-      default_(defaultAlgorithmFor(certificate_)) {}
+      default_(defaultAlgorithmFor(certificate_)),
+      ec_key_(certificate_.keyAlgorithm().starts_with("EC")) {}
 
 std::vector<std::uint8_t> Pkcs11Signer::sign(std::span<const std::uint8_t> data, SignatureAlgorithm alg) {
-  const bool ec_key = certificate_.keyAlgorithm().starts_with("EC");
-  if (isEcdsa(alg) != ec_key)
+  if (isEcdsa(alg) != ec_key_)
     throw Error("unsupported_algorithm", std::string(jwsName(alg)) + " does not fit a " + certificate_.keyAlgorithm() + " key");
   switch (alg) {
     case SignatureAlgorithm::RsaSha256:

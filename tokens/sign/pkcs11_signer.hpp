@@ -16,7 +16,10 @@ class Pkcs11Signer final : public Signer {
  public:
   // `session` (logged in) must outlive this Signer; the card queue owns both. `context_pin`, when
   // given, answers CKA_ALWAYS_AUTHENTICATE keys (the eID Signature key) and must outlive it too.
+  // The key's facts and the certificate's algorithm are read here, once, not for each signature.
   Pkcs11Signer(pkcs11::Session& session, pkcs11::ObjectHandle key, certs::Certificate certificate,
+               const Secret* context_pin = nullptr);
+  Pkcs11Signer(pkcs11::Session& session, pkcs11::KeyFacts key, certs::Certificate certificate,
                const Secret* context_pin = nullptr);
 
   std::vector<std::uint8_t> sign(std::span<const std::uint8_t> data, SignatureAlgorithm alg) override;
@@ -25,10 +28,11 @@ class Pkcs11Signer final : public Signer {
 
  private:
   pkcs11::Session& session_;
-  pkcs11::ObjectHandle key_;
+  pkcs11::KeyFacts key_;
   certs::Certificate certificate_;
   const Secret* context_pin_;
   SignatureAlgorithm default_;
+  bool ec_key_;
 };
 
 }  // namespace ehagent::tokens

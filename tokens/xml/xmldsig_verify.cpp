@@ -5,7 +5,7 @@
 #include "tokens/sign/crypto.hpp"
 #include "core/base64.hpp"
 #include "tokens/error.hpp"
-#include "tokens/xml/trust.hpp"
+#include "certs/trust_store.hpp"
 #include "tokens/xml/internal.hpp"
 #include "tokens/xml/xmldsig.hpp"
 
@@ -164,7 +164,7 @@ Verified verify(const xml::Document& doc, xml::Element signature, const VerifyOp
   }
   if (!verifySignature(cert, asBytes(xml::excC14n(signed_info, si_prefixes)), value, alg))
     invalid("the signature value does not verify with the signer's key");
-  if (!options.trusted.empty()) requireTrusted(cert, options.trusted);
+  if (!options.trusted.empty()) certs::TrustStore(options.trusted).requirePinned(cert, "signature_untrusted");
   return Verified{cert, alg, std::move(covered)};
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// The [sts] section of agent.toml (kept by the agent's config loader as JSON for this owner to
-// validate) read into StsClient and TokenCache settings. Unknown keys are errors that name them.
+// The [sts] section of agent.toml, read at load into StsClient and TokenCache settings. Unknown
+// keys and wrong types are errors that name the key; `trust` is required, since without it no
+// assertion can be accepted.
 //
 //   [sts]
 //   endpoint = "https://services-acpt.ehealth.fgov.be/IAM/SecurityTokenService/v1"
@@ -16,28 +17,26 @@
 //   persist_tokens = false        # survive restarts, encrypted in the state directory
 //   allow_plain_loopback = false  # tests only
 #include <filesystem>
-#include <optional>
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include <toml++/toml.h>
 
 #include "tokens/sts/client.hpp"
 
-namespace ehagent::tokens {
+namespace ehagent::agent {
 
 struct StsSettings {
-  StsConfig client;
+  // `sts_trust` pins: an assertion is believed only when its signing certificate is one of these
+  // certificates. A CA listed there is not an STS, and neither is any certificate it issues, since
+  // one CA also issues TLS and other services' certificates (several entries allow a key roll-over).
+  tokens::StsConfig client;
   std::string profession = "doctor";
   std::filesystem::path profiles_file;  // empty: StsProfiles::builtin()
   bool persist_tokens = false;
 };
 
-// `trust` pins: an assertion is believed only when its signing certificate is one of these
-// certificates. A CA listed there is not an STS, and neither is any certificate it issues, since
-// one CA also issues TLS and other services' certificates (several entries allow an STS key roll-over).
-//
-// Throws tokens::Error("invalid_input") naming the key that is wrong. A missing section (null)
-// gives the defaults, except that `trust` is required: without it no assertion can be accepted.
-StsSettings stsSettingsFromJson(const nlohmann::json& section);
+// Throws ConfigError naming the key that is wrong, the trust file that cannot be read, or the
+// profession the profiles do not know.
+StsSettings readStsSection(const toml::node& section);
 
-}  // namespace ehagent::tokens
+}  // namespace ehagent::agent
