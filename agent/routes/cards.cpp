@@ -1,5 +1,6 @@
 #include "agent/routes/routes.hpp"
 
+#include "agent/session/card_queue.hpp"
 #include "agent/session/cards.hpp"
 
 namespace ehagent::agent {

@@ -10,10 +10,23 @@ namespace ehagent::tokens {
 
 using detail::takeOpensslErrors;
 
-namespace {
-const EVP_MD* mdFor(SignatureAlgorithm alg) {
-  return alg == SignatureAlgorithm::EcdsaSha384 ? EVP_sha384() : EVP_sha256();
+detail::EvpMdCtxPtr detail::digestContext(EVP_PKEY* key, SignatureAlgorithm alg, bool sign, const char* code) {
+  const EVP_MD* md = alg == SignatureAlgorithm::EcdsaSha384 ? EVP_sha384() : EVP_sha256();
+  EvpMdCtxPtr ctx(EVP_MD_CTX_new());
+  EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
+  const int init = !ctx  ? 0
+                   : sign ? EVP_DigestSignInit(ctx.get(), &pctx, md, nullptr, key)
+                          : EVP_DigestVerifyInit(ctx.get(), &pctx, md, nullptr, key);
+  if (init != 1) throw Error(code, "EVP_Digest{Sign,Verify}Init failed: " + takeOpensslErrors());
+  if (alg == SignatureAlgorithm::RsaPssSha256 &&
+      (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+       EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
+       EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, EVP_sha256()) != 1))
+    throw Error(code, "PSS parameters refused: " + takeOpensslErrors());
+  return ctx;
 }
+
+namespace {
 
 EVP_PKEY* certKey(const certs::Certificate& cert) {
   EVP_PKEY* key = X509_get0_pubkey(cert.native());
@@ -86,15 +99,7 @@ bool verifySignature(const certs::Certificate& cert, std::span<const std::uint8_
     der = ecdsaRawToDer(signature);
     sig = der;
   }
-  detail::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
-  EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
-  if (!ctx || EVP_DigestVerifyInit(ctx.get(), &pctx, mdFor(alg), nullptr, key) != 1)
-    throw Error("crypto_error", "EVP_DigestVerifyInit failed: " + takeOpensslErrors());
-  if (alg == SignatureAlgorithm::RsaPssSha256 &&
-      (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
-       EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
-       EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, EVP_sha256()) != 1))
-    throw Error("crypto_error", "PSS parameters refused: " + takeOpensslErrors());
+  const detail::EvpMdCtxPtr ctx = detail::digestContext(key, alg, false, "crypto_error");
   const int rc = EVP_DigestVerify(ctx.get(), sig.data(), sig.size(), data.data(), data.size());
   ERR_clear_error();  // a plain mismatch leaves an error queued that would confuse a later call
   return rc == 1;

@@ -63,16 +63,7 @@ std::vector<std::uint8_t> OpenSslSigner::sign(std::span<const std::uint8_t> data
   const bool ec = EVP_PKEY_is_a(key_.get(), "EC") == 1;
   if (isEcdsa(alg) != ec)
     throw Error("unsupported_algorithm", std::string(jwsName(alg)) + " does not fit this key type");
-  const EVP_MD* md = alg == SignatureAlgorithm::EcdsaSha384 ? EVP_sha384() : EVP_sha256();
-  detail::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
-  EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
-  if (!ctx || EVP_DigestSignInit(ctx.get(), &pctx, md, nullptr, key_.get()) != 1)
-    throw Error("signing_failed", "EVP_DigestSignInit failed: " + takeOpensslErrors());
-  if (alg == SignatureAlgorithm::RsaPssSha256 &&
-      (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
-       EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
-       EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, EVP_sha256()) != 1))
-    throw Error("signing_failed", "PSS parameters refused: " + takeOpensslErrors());
+  const detail::EvpMdCtxPtr ctx = detail::digestContext(key_.get(), alg, true, "signing_failed");
   std::size_t len = 0;
   if (EVP_DigestSign(ctx.get(), nullptr, &len, data.data(), data.size()) != 1)
     throw Error("signing_failed", "EVP_DigestSign failed: " + takeOpensslErrors());
