@@ -1,6 +1,8 @@
 #include <algorithm>
 
 #include "agent/routes/routes.hpp"
+#include "core/error.hpp"
+#include "core/time.hpp"
 
 namespace ehagent::agent {
 namespace {
@@ -13,11 +15,14 @@ AuditQuery readQuery(const std::map<std::string, std::string>& params) {
   AuditQuery query;
   for (const auto& [name, value] : params) {
     if (name == "since") {
-      // A UTC timestamp compares as text with the stored ones only in the same shape.
-      if (value.size() < 10 || value[4] != '-' || value[7] != '-') {
-        throw ProblemError(problems::invalidInput("/since", "since must be an ISO 8601 UTC time"));
+      // Any RFC 3339 time, with Z or an offset; stored times are UTC with milliseconds, so the
+      // bound is written the same way (rounded up to the next millisecond) and compares as text.
+      try {
+        query.since = formatDateTime(std::chrono::ceil<std::chrono::milliseconds>(parseDateTime(value)));
+      } catch (const Error&) {
+        throw ProblemError(problems::invalidInput(
+            "/since", "since must be an RFC 3339 time with a zone, such as 2026-01-31T09:00:00+01:00"));
       }
-      query.since = value;
     } else if (name == "operation") {
       query.operation = value;
     } else if (name == "patient") {

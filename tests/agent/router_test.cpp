@@ -1,6 +1,8 @@
 // Routes and request hygiene, called as a plain function: no socket.
 #include <gtest/gtest.h>
 
+#include "core/time.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
@@ -169,6 +171,30 @@ TEST_F(RouterTest, RefusedSignaturesAreAudited) {
   EXPECT_EQ(rows[0]["problem_code"], "no_card");
   // SHA-256("hello"), a published test vector.
   EXPECT_EQ(rows[0]["signed_sha256"], "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+}
+
+// since= is an RFC 3339 time with any zone, compared as a time; a malformed one is a 400.
+TEST_F(RouterTest, AuditSinceIsATimeWithItsZone) {
+  audit->append(AuditEntry{"emr", "", "login", "", "", "ok", ""});
+  const auto rowsSince = [&](const std::string& since) {
+    const Response r = call(http::verb::get, "/v1/audit?since=" + since, "", auth());
+    EXPECT_EQ(r.result_int(), 200) << since << " " << r.body();
+    return json(r)["rows"].size();
+  };
+  const std::string stored = json(call(http::verb::get, "/v1/audit", "", auth()))["rows"][0]["time"];
+  // The row's own instant, written in UTC and one hour east of it: both include the row.
+  const auto at = ehagent::parseDateTime(stored);
+  EXPECT_EQ(rowsSince(stored), 1u);
+  const std::string plusOne = ehagent::formatUtc(at + std::chrono::hours(1), "%Y-%m-%dT%H:%M:%S") +
+                              stored.substr(19, 4) + "%2B01:00";
+  EXPECT_EQ(rowsSince(plusOne), 1u) << plusOne;
+  // A millisecond later, in either spelling, excludes it.
+  EXPECT_EQ(rowsSince(ehagent::formatDateTime(at + std::chrono::milliseconds(1))), 0u);
+  for (const char* bad : {"2099-99-99xx", "2026-01-31", "2026-01-31T09:00:00", "2026-02-30T00:00:00Z", "yesterday"}) {
+    const Response r = call(http::verb::get, std::string("/v1/audit?since=") + bad, "", auth());
+    EXPECT_EQ(r.result_int(), 400) << bad;
+    EXPECT_EQ(json(r)["pointer"], "/since") << bad;
+  }
 }
 
 TEST_F(RouterTest, EveryRouteIsInTheOpenApiDocument) {
