@@ -6,13 +6,15 @@
 # runs unattended; a practitioner's machine uses the desktop pinentry or the reader's pinpad.
 # With a terminal, the agent and the sandbox keep running after the story so that the printed curl
 # commands can be tried; Ctrl-C stops them. Without one (DEMO_KEEP_RUNNING=0), they stop at the end.
+# Each run has a folder of its own (build/dev/demo/run-*), so two runs never share state.
 set -euo pipefail
 
 build=${1:-build/dev}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 build=$(cd "$build" && pwd)
-demo="$build/demo"
+mkdir -p "$build/demo"
+demo=$(mktemp -d "$build/demo/run-XXXXXX")
 ehagent="$build/agent/ehagent"
 sandbox="$build/sandbox/ehagent-sandbox"
 installer="$build/installer/ehagent-install"
@@ -23,6 +25,8 @@ bold() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 die() { echo "demo: $*" >&2; exit 1; }
 for exe in "$ehagent" "$installer" "$sandbox" "$pinentry"; do [ -x "$exe" ] || die "$exe is missing: run make build"; done
 
+# Every process started in the background is the program itself (exec, not a shell function in a
+# subshell), so the pid kept here is the one to stop.
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
@@ -31,7 +35,6 @@ trap cleanup EXIT INT TERM
 source "$root/scripts/wait_for_line.sh"
 
 bold "Specimen cards: Alice SPECIMEN (RSA eID), Bob SPECIMEN (EC P-384 eID), their eHealth tokens"
-rm -rf "$demo"
 mkdir -p "$demo/run" "$demo/state"
 chmod 700 "$demo/run" "$demo/state"
 "$sandbox" specimen --out "$demo/specimen" >/dev/null
@@ -82,7 +85,8 @@ key=$(agent clients add demo-emr | grep -oE '[A-Za-z0-9_-]{40,}' | head -n1)
 echo "key: ${key:0:8}… (printed once; only its hash is stored)"
 
 bold "ehagent serve"
-EHAGENT_PINENTRY_SCRIPT="$demo/pinentry.script" agent serve >"$demo/agent.out" 2>"$demo/agent.log" &
+EHAGENT_PINENTRY_SCRIPT="$demo/pinentry.script" exec "$ehagent" --config "$demo/agent.toml" \
+  --state-dir "$demo/state" --bundled-trust "$root/data/trust" serve >"$demo/agent.out" 2>"$demo/agent.log" &
 pids+=($!)
 ready=$(wait_for_line "$demo/agent.out" '^ready ')
 port=$(sed -E 's/.*tcp=127\.0\.0\.1:([0-9]+).*/\1/' <<<"$ready")
@@ -144,6 +148,12 @@ bold "The audit log, and its hash chain"
 agent audit list | tail -n 12
 agent audit verify
 
+if [ "$keep_running" != 1 ]; then
+  cleanup
+  echo
+  echo "The agent and the sandbox have stopped; this run's files and logs are in $demo."
+  exit 0
+fi
 cat <<EOF
 
 The agent keeps running at $base (and on $demo/run/api.sock). Try:
@@ -153,8 +163,6 @@ The agent keeps running at $base (and on $demo/run/api.sock). Try:
   curl -sS -H "Authorization: Bearer \$KEY" $base/v1/tokens/saml
   curl -sS -H "Authorization: Bearer \$KEY" --unix-socket $demo/run/api.sock http://localhost/v1/audit
   curl -sS -H "Authorization: Bearer \$KEY" "$base/v1/hubs/rsw/audit-trail?patient=82110523358"
+Ctrl-C stops the agent and the sandbox.
 EOF
-if [ "$keep_running" = 1 ]; then
-  echo "Ctrl-C stops the agent and the sandbox."
-  wait "${pids[@]}"
-fi
+wait "${pids[@]}"
