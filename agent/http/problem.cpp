@@ -57,14 +57,25 @@ Problem noCard(std::string detail) {
 Problem cardRemoved(std::string detail) {
   return make(409, "card_removed", "The card was removed", std::move(detail));
 }
-Problem pinIncorrect(int tries_left) {
+Problem pinIncorrect(int tries_left, const std::string& credential) {
   Problem p = make(403, "pin_incorrect", "Incorrect PIN",
-                   "the PIN was incorrect; " + std::to_string(tries_left) + " tries left");
+                   "the " + credential + " PIN was incorrect; " + std::to_string(tries_left) +
+                       (tries_left == 1 ? " try left: one more wrong PIN locks it" : " tries left"));
   p.extra["tries_left"] = tries_left;
+  p.extra["credential"] = credential;
   return p;
 }
-Problem pinLocked() {
-  return make(403, "pin_locked", "PIN locked", "the card's PIN is locked; unblock it with the PUK");
+Problem pinLocked(const std::string& credential) {
+  // An eID's PIN is unblocked only at the municipality, with the PUK letter that came with the
+  // card; an eHealth token is the practice's own, so its IT staff can deal with it.
+  const bool eid = credential.starts_with("eID");
+  Problem p = make(403, "pin_locked", "PIN locked",
+                   eid ? "the " + credential + " PIN is locked after three wrong PINs: go to the municipality "
+                             "with the PUK letter that came with the card to unblock it"
+                       : "the " + credential + " PIN is locked: IT staff unblock the token or import the eHealth "
+                                               "certificate again (ehagent-install certs import)");
+  p.extra["credential"] = credential;
+  return p;
 }
 Problem pinCancelled() {
   return make(403, "pin_cancelled", "PIN entry cancelled", "the practitioner cancelled the PIN entry");

@@ -44,8 +44,10 @@ Problem methodNotAllowed(std::string method, std::string allowed);
 Problem busy(std::string detail);
 Problem noCard(std::string detail);
 Problem cardRemoved(std::string detail);
-Problem pinIncorrect(int tries_left);
-Problem pinLocked();
+// `credential` names whose PIN it was, as the dialog asked for it: "eID", "eHealth certificate",
+// "eID (patient's PIN)". Each is in the problem's `credential` member too.
+Problem pinIncorrect(int tries_left, const std::string& credential);
+Problem pinLocked(const std::string& credential);
 Problem pinCancelled();
 Problem notLoggedIn();
 // The login refused the practitioner's certificate before any PIN was asked. `code` is the

@@ -66,12 +66,17 @@ Problem fromPkcs11(const pkcs11::Error& e) {
     case ErrorKind::PinIncorrect:
     case ErrorKind::PinLenRange: {
       // Callers that know the counter throw ProblemError with tries_left themselves.
-      Problem p = problems::pinIncorrect(0);
+      Problem p = problems::pinIncorrect(0, "card's");
       p.extra["tries_left"] = nullptr;
+      p.extra.erase("credential");
       p.detail = "the PIN was incorrect";
       return p;
     }
-    case ErrorKind::PinLocked: return problems::pinLocked();
+    case ErrorKind::PinLocked: {
+      Problem p = problems::pinLocked("card's");
+      p.extra.erase("credential");
+      return p;
+    }
     case ErrorKind::Cancelled: return problems::pinCancelled();
     case ErrorKind::CardRemoved: return problems::cardRemoved("the card was removed during " + e.function());
     case ErrorKind::NotLoggedIn: return problems::notLoggedIn();

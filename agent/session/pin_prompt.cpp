@@ -9,9 +9,9 @@
 namespace ehagent::agent {
 namespace {
 
-void refuseIfLocked(const pkcs11::TokenInfo& info) {
+void refuseIfLocked(const pkcs11::TokenInfo& info, const std::string& credential) {
   // Asking for a PIN the card will refuse anyway would only teach the user to type it again.
-  if (info.pin.locked) throw ProblemError(problems::pinLocked());
+  if (info.pin.locked) throw ProblemError(problems::pinLocked(credential));
 }
 
 }  // namespace
@@ -43,9 +43,10 @@ Secret PinPrompter::ask(const pkcs11::TokenInfo& info, PinQuestion question) con
   }
 }
 
-void PinPrompter::rethrowWithTries(const pkcs11::Session& session, const pkcs11::Error& error) {
+void PinPrompter::rethrowWithTries(const pkcs11::Session& session, const pkcs11::Error& error,
+                                   const std::string& credential) {
   using pkcs11::ErrorKind;
-  if (error.kind() == ErrorKind::PinLocked) throw ProblemError(problems::pinLocked());
+  if (error.kind() == ErrorKind::PinLocked) throw ProblemError(problems::pinLocked(credential));
   if (error.kind() == ErrorKind::Cancelled) throw ProblemError(problems::pinCancelled());
   if (error.kind() != ErrorKind::PinIncorrect && error.kind() != ErrorKind::PinLenRange) throw error;
   pkcs11::TokenInfo after;
@@ -54,13 +55,14 @@ void PinPrompter::rethrowWithTries(const pkcs11::Session& session, const pkcs11:
   } catch (const pkcs11::Error&) {
     throw ProblemError(problems::cardRemoved("the card was removed during the PIN check"));
   }
-  if (after.pin.locked) throw ProblemError(problems::pinLocked());
-  throw ProblemError(problems::pinIncorrect(after.pin.triesLeft));
+  if (after.pin.locked) throw ProblemError(problems::pinLocked(credential));
+  throw ProblemError(problems::pinIncorrect(after.pin.triesLeft, credential));
 }
 
 void PinPrompter::loginUser(pkcs11::Session& session, PinQuestion question) const {
   const pkcs11::TokenInfo info = session.tokenInfo();
-  refuseIfLocked(info);
+  refuseIfLocked(info, question.credential);
+  const std::string credential = question.credential;
   try {
     if (info.protectedAuthenticationPath) {
       // The reader (or the beid module's own dialog) asks; this process never sees the PIN.
@@ -71,13 +73,13 @@ void PinPrompter::loginUser(pkcs11::Session& session, PinQuestion question) cons
     const Secret pin = ask(info, std::move(question));
     session.login(pin);
   } catch (const pkcs11::Error& e) {
-    rethrowWithTries(session, e);
+    rethrowWithTries(session, e, credential);
   }
 }
 
 std::optional<Secret> PinPrompter::askForSignature(const pkcs11::Session& session, PinQuestion question) const {
   const pkcs11::TokenInfo info = session.tokenInfo();
-  refuseIfLocked(info);
+  refuseIfLocked(info, question.credential);
   if (info.protectedAuthenticationPath) return std::nullopt;
   return ask(info, std::move(question));
 }

@@ -35,7 +35,8 @@ class PinPrompter {
 
   // Turns a PIN error of a C_Login or a context-specific sign into its problem, with the tries
   // left read back from the token; any other error is rethrown unchanged.
-  [[noreturn]] static void rethrowWithTries(const pkcs11::Session& session, const pkcs11::Error& error);
+  [[noreturn]] static void rethrowWithTries(const pkcs11::Session& session, const pkcs11::Error& error,
+                                            const std::string& credential);
 
   // The dialog text for a question (exposed for tests).
   [[nodiscard]] static std::string description(const PinQuestion& question);

@@ -63,7 +63,7 @@ void AgentSession::useSignatureKey(
       } catch (const pkcs11::Error&) {
       }
     }
-    PinPrompter::rethrowWithTries(session, e);
+    PinPrompter::rethrowWithTries(session, e, question.credential);
   }
   if (logged_in_here) session.logout();
 }

@@ -223,7 +223,7 @@ TEST(ProblemMapping, EachLayerMapsToItsCode) {
   EXPECT_EQ(map(Error(ErrorKind::CardRemoved, "C_Sign", 0x32, "x")).code, "card_removed");
   EXPECT_EQ(map(Error(ErrorKind::Cancelled, "C_Login", 0x50, "x")).code, "pin_cancelled");
   EXPECT_EQ(map(PinentryCancelled()).code, "pin_cancelled");
-  const Problem tries = map(ProblemError(problems::pinIncorrect(2)));
+  const Problem tries = map(ProblemError(problems::pinIncorrect(2, "eID")));
   EXPECT_EQ(tries.status, 403);
   EXPECT_EQ(problemJson(tries)["tries_left"], 2);
   EXPECT_EQ(map(ProblemError(problems::busy("full"))).status, 429);

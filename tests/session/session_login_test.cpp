@@ -85,6 +85,35 @@ TEST_F(SessionLoginTest, WrongPinCostsExactlyOneTryAndIsNotRetried) {
   EXPECT_NE(transcript.find("(2 tries left)"), std::string::npos) << transcript;
 }
 
+// Each PIN problem says whose PIN it was and what the person does next: the last try is named as
+// such, and a locked eID sends its holder to the municipality with the PUK letter.
+TEST_F(SessionLoginTest, PinProblemsSayWhichPinAndWhatToDo) {
+  agent_.fault().setPinTries(2);
+  startIdentified("pin 9999\npin 9999\n");
+  const HttpResult first = agent_.request("POST", "/v1/session");
+  ASSERT_EQ(first.status, 403) << first.body;
+  EXPECT_EQ(first.json()["code"], "pin_incorrect");
+  EXPECT_EQ(first.json()["tries_left"], 1);
+  EXPECT_EQ(first.json()["credential"], "eID");
+  const std::string lastTry = first.json()["detail"];
+  EXPECT_NE(lastTry.find("eID PIN was incorrect"), std::string::npos) << lastTry;
+  EXPECT_NE(lastTry.find("1 try left"), std::string::npos) << lastTry;
+
+  const HttpResult second = agent_.request("POST", "/v1/session");
+  ASSERT_EQ(second.status, 403) << second.body;
+  EXPECT_EQ(second.json()["code"], "pin_locked");
+  // Locked now: the next login asks no PIN and says the same.
+  const HttpResult third = agent_.request("POST", "/v1/session");
+  EXPECT_EQ(third.json()["code"], "pin_locked");
+  for (const HttpResult* locked : {&second, &third}) {
+    const std::string detail = locked->json()["detail"];
+    EXPECT_NE(detail.find("municipality"), std::string::npos) << detail;
+    EXPECT_NE(detail.find("PUK letter"), std::string::npos) << detail;
+    EXPECT_EQ(locked->json()["credential"], "eID");
+  }
+  EXPECT_EQ(agent_.fault().loginCount(kAliceEid), 2u);
+}
+
 TEST_F(SessionLoginTest, CancelGivesPinCancelledWithoutALogin) {
   startIdentified("cancel\n");
   const HttpResult login = agent_.request("POST", "/v1/session");
