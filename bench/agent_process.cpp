@@ -1,27 +1,15 @@
 #include "bench/agent_process.hpp"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <thread>
-#include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "agent/store/clients.hpp"
 #include "agent/config/trust.hpp"
+#include "agent/store/clients.hpp"
 #include "certs/trust_store.hpp"
-
-extern char** environ;
 
 namespace ehagent::bench {
 
@@ -30,18 +18,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-void writeFile(const fs::path& file, const std::string& text) {
-  std::ofstream out(file);
-  out << text;
-  if (!out) throw std::runtime_error("cannot write " + file.string());
-}
-
-std::string readFile(const fs::path& file) {
-  std::ifstream in(file);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using testsupport::writeFile;
 
 double statusFieldMiB(pid_t pid, const std::string& field) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
@@ -84,64 +61,20 @@ AgentProcess::AgentProcess(const AgentOptions& options) {
   config += "[limits]\nmax_connections = " + std::to_string(options.max_connections) + "\n";
   writeFile(dir_.path() / "agent.toml", config);
 
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);  // SOFTHSM2_CONF included
-  env_strings.push_back("EHAGENT_PINENTRY_SCRIPT=" + (dir_.path() / "pin.script").string());
-  env_strings.push_back(std::string(p11fault::control_env_var) + "=" + fault_.file().string());
-  std::vector<char*> envp;
-  for (auto& s : env_strings) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  std::vector<std::string> args = {EHAGENT_BENCH_AGENT_EXE, "serve", "--config", (dir_.path() / "agent.toml").string()};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  int out[2];
-  if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-  const std::string err_path = (dir_.path() / "agent.stderr").string();
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   spawned_at_ = Clock::now();
-  const int rc = ::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(out[1]);
-  stdout_fd_ = out[0];
-  if (rc != 0) {
-    pid_ = -1;
-    throw std::runtime_error("cannot start " + args[0] + ": " + std::strerror(rc));
-  }
+  child_ = std::make_unique<testsupport::ChildProcess>(testsupport::ChildOptions{
+      .argv = {EHAGENT_BENCH_AGENT_EXE, "serve", "--config", (dir_.path() / "agent.toml").string()},
+      .env = {"EHAGENT_PINENTRY_SCRIPT=" + (dir_.path() / "pin.script").string(),
+              std::string(p11fault::control_env_var) + "=" + fault_.file().string()},
+      .pipe_stdout = true,
+      .log_file = dir_.path() / "agent.stderr"});
   port_ = options.port;
 }
 
-AgentProcess::~AgentProcess() {
-  if (stdout_fd_ >= 0) ::close(stdout_fd_);
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGTERM);
-  const auto deadline = Clock::now() + std::chrono::seconds(15);
-  while (::waitpid(pid_, nullptr, WNOHANG) == 0) {
-    if (Clock::now() > deadline) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-}
+AgentProcess::~AgentProcess() = default;
 
 void AgentProcess::waitUntilReady() {
-  std::string line;
-  const auto deadline = Clock::now() + std::chrono::seconds(60);  // a slow machine gives a slow figure
-  while (line.find('\n') == std::string::npos) {
-    if (Clock::now() > deadline) throw std::runtime_error("the agent did not start within 60 s: " + stderrLog());
-    pollfd p{stdout_fd_, POLLIN, 0};
-    if (::poll(&p, 1, 100) <= 0) continue;
-    char buffer[512];
-    const ssize_t n = ::read(stdout_fd_, buffer, sizeof buffer);
-    if (n <= 0) throw std::runtime_error("the agent exited: " + stderrLog());
-    line.append(buffer, static_cast<std::size_t>(n));
-  }
+  const std::string line = child_->readLine(std::chrono::seconds(60));  // a slow machine gives a slow figure
   const auto tcp = line.find("ready tcp=127.0.0.1:");
   if (tcp == std::string::npos) throw std::runtime_error("unexpected agent output: " + line);
   port_ = static_cast<unsigned short>(std::stoi(line.substr(tcp + 20)));
@@ -150,7 +83,7 @@ void AgentProcess::waitUntilReady() {
 void AgentProcess::waitForPractitioner(const std::string& ssin) {
   const auto deadline = Clock::now() + std::chrono::seconds(60);
   while (Clock::now() < deadline) {
-    const auto status = nlohmann::json::parse(HttpClient::tcp(port_).request("GET", "/v1/status").body, nullptr, false);
+    const auto status = nlohmann::json::parse(HttpClient::tcp(port_).request("GET", "/v1/status", {}, key_).body, nullptr, false);
     if (status.is_object() && status.contains("practitioner") && status["practitioner"].is_object() &&
         status["practitioner"].value("ssin", "") == ssin) {
       return;
@@ -167,8 +100,8 @@ void AgentProcess::logIn() {
   }
 }
 
-std::string AgentProcess::stderrLog() const { return readFile(dir_.path() / "agent.stderr"); }
-double AgentProcess::rssMiB() const { return statusFieldMiB(pid_, "VmRSS"); }
-double AgentProcess::peakRssMiB() const { return statusFieldMiB(pid_, "VmHWM"); }
+std::string AgentProcess::stderrLog() const { return child_->log(); }
+double AgentProcess::rssMiB() const { return statusFieldMiB(pid(), "VmRSS"); }
+double AgentProcess::peakRssMiB() const { return statusFieldMiB(pid(), "VmHWM"); }
 
 }  // namespace ehagent::bench

@@ -10,9 +10,11 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include "bench/bench_support.hpp"
+#include "tests/support/child_process.hpp"
 #include "tests/p11fault/fault_control.hpp"
 
 namespace ehagent::bench {
@@ -41,7 +43,7 @@ class AgentProcess {
   // POST /v1/session: the eID and eHealth PINs through the pinentry script; throws unless 200.
   void logIn();
 
-  [[nodiscard]] pid_t pid() const noexcept { return pid_; }
+  [[nodiscard]] pid_t pid() const noexcept { return child_->pid(); }
   [[nodiscard]] std::chrono::steady_clock::time_point spawnedAt() const noexcept { return spawned_at_; }
   [[nodiscard]] unsigned short port() const noexcept { return port_; }
   [[nodiscard]] std::filesystem::path socketPath() const { return dir_.path() / "agent.sock"; }
@@ -57,8 +59,7 @@ class AgentProcess {
   TempDir dir_{"ehagent-bench-agent"};
   p11fault::FaultControl fault_{dir_.path() / "fault.conf"};
   std::string key_;
-  pid_t pid_ = -1;
-  int stdout_fd_ = -1;
+  std::unique_ptr<testsupport::ChildProcess> child_;
   unsigned short port_ = 0;
   std::chrono::steady_clock::time_point spawned_at_;
 };

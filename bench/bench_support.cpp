@@ -1,8 +1,6 @@
 #include "bench/bench_support.hpp"
 
 #include <stdlib.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -59,21 +57,10 @@ void reportMissing(const std::string& name, const std::string& reason) {
   std::cout << name << " n/a (" << reason << ")" << std::endl;
 }
 
-TempDir::TempDir(const std::string& prefix) {
-  std::string pattern = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();
-  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("cannot create a folder like " + pattern);
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  fs::remove_all(path_, ignored);
-}
-
 Specimen::Specimen() : dir_("ehagent-bench-specimen") {
-  const CommandResult made = runCommand(std::string("'") + EHAGENT_BENCH_SANDBOX_EXE + "' specimen --out '" +
-                                        (dir_.path() / "specimen").string() + "' 2>&1");
-  if (made.status != 0) throw std::runtime_error("ehagent-sandbox specimen failed: " + made.output);
+  const auto made = testsupport::runCommand(
+      {EHAGENT_BENCH_SANDBOX_EXE, "specimen", "--out", (dir_.path() / "specimen").string()});
+  if (made.exitCode != 0) throw std::runtime_error("ehagent-sandbox specimen failed: " + made.out + made.err);
   ::setenv("SOFTHSM2_CONF", (dir_.path() / "specimen" / "softhsm2.conf").c_str(), 1);
 }
 
@@ -156,34 +143,20 @@ bool answersStatus(unsigned short port) {
   }
 }
 
-unsigned short freePort() {
-  asio::io_context io;
-  asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
-  return acceptor.local_endpoint().port();
-}
 
-CommandResult runCommand(const std::string& command) {
-  CommandResult result;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buffer[4096];
-  while (const std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) result.output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-bool commandExists(const std::string& name) { return runCommand("command -v " + name + " >/dev/null").status == 0; }
-
-double wrkRps(const std::string& url, int seconds) {
-  const CommandResult wrk = runCommand("wrk -t2 -c64 -d" + std::to_string(seconds) + "s " + url + " 2>&1");
+double wrkRps(const std::string& url, int seconds, const std::string& bearer) {
+  std::vector<std::string> argv = {"wrk", "-t2", "-c64", "-d" + std::to_string(seconds) + "s"};
+  if (!bearer.empty()) argv.insert(argv.end(), {"-H", "Authorization: Bearer " + bearer});
+  argv.push_back(url);
+  const auto wrk = testsupport::runCommand(argv);
+  const std::string output = wrk.out + wrk.err;
   std::smatch m;
-  if (!std::regex_search(wrk.output, m, std::regex(R"(Requests/sec:\s*([0-9.]+))"))) {
-    throw std::runtime_error("wrk gave no figure for " + url + ": " + wrk.output);
+  if (!std::regex_search(output, m, std::regex(R"(Requests/sec:\s*([0-9.]+))"))) {
+    throw std::runtime_error("wrk gave no figure for " + url + ": " + output);
   }
   const double rps = std::stod(m[1]);
-  if (std::regex_search(wrk.output, std::regex(R"(Non-2xx or 3xx responses|Socket errors)"))) {
-    throw std::runtime_error("wrk saw failed requests on " + url + ": " + wrk.output);
+  if (std::regex_search(output, std::regex(R"(Non-2xx or 3xx responses|Socket errors)"))) {
+    throw std::runtime_error("wrk saw failed requests on " + url + ": " + output);
   }
   return rps;
 }

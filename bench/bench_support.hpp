@@ -10,9 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "pkcs11/module.hpp"
 #include "core/secret.hpp"
+#include "pkcs11/module.hpp"
 #include "pkcs11/session.hpp"
+#include "tests/support/support.hpp"
 
 namespace ehagent::bench {
 
@@ -46,18 +47,10 @@ void report(const std::string& name, double value, const std::string& unit, doub
 // A figure that cannot be measured in this build, with the reason.
 void reportMissing(const std::string& name, const std::string& reason);
 
-// A fresh private folder under the temporary directory, removed by the destructor.
-class TempDir {
- public:
-  explicit TempDir(const std::string& prefix);
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+// Folders, files and programs as the tests handle them (tests/support).
+using testsupport::TempDir;
+using testsupport::commandExists;
+using testsupport::freePort;
 
 // A private specimen (`ehagent-sandbox specimen --out DIR`) with SOFTHSM2_CONF pointing at it in
 // this process and in the agents it spawns; removed at the end. Load the PKCS#11 module after it.
@@ -118,19 +111,10 @@ class HttpClient {
 // Whether GET /v1/status on this loopback port answers 200 now (false when nothing listens).
 bool answersStatus(unsigned short port);
 
-// A loopback TCP port that was free a moment ago.
-unsigned short freePort();
 
-// Runs a shell command; its exit status and stdout (and stderr, when the command says 2>&1).
-struct CommandResult {
-  int status = -1;
-  std::string output;
-};
-CommandResult runCommand(const std::string& command);
-bool commandExists(const std::string& name);
-
-// `wrk -t2 -c64 -d<seconds>s url`: requests per second; throws when wrk saw errors or non-2xx
-// answers, so that a refused connection never passes for throughput.
-double wrkRps(const std::string& url, int seconds);
+// `wrk -t2 -c64 -d<seconds>s url` (with `Authorization: Bearer <bearer>` when given): requests per
+// second; throws when wrk saw errors or non-2xx answers, so that a refused connection never
+// passes for throughput.
+double wrkRps(const std::string& url, int seconds, const std::string& bearer = {});
 
 }  // namespace ehagent::bench

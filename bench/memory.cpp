@@ -72,7 +72,8 @@ Answers flood(const AgentProcess& agent) {
 
 // The tokens GET /v1/status shows as present.
 std::size_t tokensPresent(const AgentProcess& agent) {
-  const auto status = nlohmann::json::parse(HttpClient::tcp(agent.port()).request("GET", "/v1/status").body, nullptr, false);
+  const auto status = nlohmann::json::parse(HttpClient::tcp(agent.port()).request("GET", "/v1/status", {}, agent.clientKey()).body,
+                                            nullptr, false);
   std::size_t present = 0;
   if (status.is_object() && status.contains("readers")) {
     for (const auto& reader : status["readers"]) present += reader.value("card_present", false) ? 1 : 0;
@@ -114,7 +115,8 @@ int main() {
       report("memory.idle", agent.rssMiB(), "MiB", -1, "<=15",
              "VmRSS of ehagent serve, " + std::to_string(tokens) + " specimen tokens present; " + rssParts(agent));
       if (commandExists("wrk")) {
-        const double rps = wrkRps("http://127.0.0.1:" + std::to_string(agent.port()) + "/v1/status", status_seconds);
+        const double rps = wrkRps("http://127.0.0.1:" + std::to_string(agent.port()) + "/v1/status", status_seconds,
+                                  agent.clientKey());
         report("memory.peak_status_load", agent.peakRssMiB(), "MiB", -1, "<=64",
                "VmHWM under wrk -c64, " + std::to_string(static_cast<long>(rps)) + " req/s");
       } else {

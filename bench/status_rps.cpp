@@ -1,22 +1,21 @@
-// status_rps: requests per second on GET /v1/status of the real `ehagent serve` (every specimen
-// card present and read), with 64 keep-alive connections (wrk -t2 -c64), against nginx serving a
+// status_rps: requests per second on a client's GET /v1/status (its key checked) of the real
+// `ehagent serve` (every specimen card present and read), with 64 keep-alive connections (wrk -t2 -c64), against nginx serving a
 // static JSON of the same size, on this machine in the same run and with the same wrk settings.
 // The two are measured in turn, twice each, and the better run of each is kept: on a shared
 // machine a neighbour's burst can only lower a run, never raise it. The agent runs at its default
 // log level, which writes a line per request; nginx's access log is off.
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <thread>
 
 #include "bench/agent_process.hpp"
 #include "bench/bench_support.hpp"
+#include "tests/support/child_process.hpp"
 
 using namespace ehagent::bench;
 namespace fs = std::filesystem;
@@ -43,22 +42,13 @@ class Nginx {
         << " scgi_temp_path " << dir.string() << "/tmp;\n"
         << " server { listen 127.0.0.1:" << port << "; root " << (dir / "www").string()
         << "; default_type application/json; }\n}\n";
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::execlp("nginx", "nginx", "-e", (dir / "logs/error.log").c_str(), "-p", dir.c_str(), "-c",
-               (dir / "nginx.conf").c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-  }
-  ~Nginx() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGQUIT);
-      ::waitpid(pid_, nullptr, 0);
-    }
+    process_ = std::make_unique<testsupport::ChildProcess>(testsupport::ChildOptions{
+        .argv = {"nginx", "-e", (dir / "logs/error.log").string(), "-p", dir.string(), "-c", (dir / "nginx.conf").string()},
+        .stop_signal = SIGQUIT});  // nginx's graceful stop
   }
 
  private:
-  pid_t pid_ = -1;
+  std::unique_ptr<testsupport::ChildProcess> process_;
 };
 
 }  // namespace
@@ -76,7 +66,8 @@ int main() {
     AgentProcess agent({alice, "", 8, 128});
     agent.waitUntilReady();
     agent.waitForPractitioner(alice);
-    const std::string json = HttpClient::tcp(agent.port()).request("GET", "/v1/status").body;
+    // A client's status (with its key): the answer that names the readers and the practitioner.
+    const std::string json = HttpClient::tcp(agent.port()).request("GET", "/v1/status", {}, agent.clientKey()).body;
 
     TempDir dir("ehagent-bench-nginx");
     const unsigned short nginx_port = freePort();
@@ -86,7 +77,8 @@ int main() {
 
     double agent_rps = 0, nginx_rps = 0;
     for (int turn = 0; turn < turns; ++turn) {
-      agent_rps = std::max(agent_rps, wrkRps("http://127.0.0.1:" + std::to_string(agent.port()) + "/v1/status", wrk_seconds));
+      agent_rps = std::max(agent_rps, wrkRps("http://127.0.0.1:" + std::to_string(agent.port()) + "/v1/status", wrk_seconds,
+                                              agent.clientKey()));
       nginx_rps = std::max(nginx_rps, wrkRps("http://127.0.0.1:" + std::to_string(nginx_port) + "/v1/status", wrk_seconds));
     }
     const std::string runs = "best of " + std::to_string(turns) + " wrk -t2 -c64 -d" + std::to_string(wrk_seconds) + "s";

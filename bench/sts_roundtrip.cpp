@@ -17,6 +17,7 @@
 #include "tokens/sign/pkcs11_signer.hpp"
 #include "tokens/sts/client.hpp"
 #include "tokens/sts/messages.hpp"
+#include "tests/support/support.hpp"
 #include "tokens/xml/wssecurity.hpp"
 
 namespace {
@@ -39,9 +40,8 @@ void print(const std::string& name, double value_ms, double floor_ms) {
 }
 
 int run(int iterations) {
-  char pattern[] = "/tmp/ehagent-bench-XXXXXX";
-  if (::mkdtemp(pattern) == nullptr) throw std::runtime_error("mkdtemp failed");
-  const fs::path dir = pattern;
+  const testsupport::TempDir temp("ehagent-bench-sts");
+  const fs::path& dir = temp.path();
   std::ostringstream quiet;
   sandbox::writeSpecimen({dir / "specimen", "/usr/lib/softhsm/libsofthsm2.so"}, quiet);
   const fs::path pki = dir / "specimen" / "pki";

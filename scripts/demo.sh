@@ -109,13 +109,16 @@ call() {
 
 # The card monitor needs a moment to see both cards.
 for _ in $(seq 1 100); do
-  curl -s "$base/v1/status" | grep -q '"78031215280"' && break
+  curl -s -H "Authorization: Bearer $key" "$base/v1/status" | grep -q '"78031215280"' && break
   sleep 0.1
 done
 
-bold "Status (no key needed)"
+bold "Status without a key: only the version (any local account may ask)"
 printf '$ curl -sS %s\n' "$base/v1/status"
 curl -sS "$base/v1/status"; echo
+
+bold "Status to a client: the readers, the identified practitioner and the session"
+call GET /v1/status
 
 bold "Alice logs in: her certificates are checked (trust, expiry, revocation), then the eID and eHealth PINs (pinentry), then the STS token"
 call POST /v1/session
@@ -158,7 +161,7 @@ cat <<EOF
 
 The agent keeps running at $base (and on $demo/run/api.sock). Try:
   KEY=$key
-  curl -sS $base/v1/status
+  curl -sS -H "Authorization: Bearer \$KEY" $base/v1/status
   curl -sS -H "Authorization: Bearer \$KEY" $base/v1/cards
   curl -sS -H "Authorization: Bearer \$KEY" $base/v1/tokens/saml
   curl -sS -H "Authorization: Bearer \$KEY" --unix-socket $demo/run/api.sock http://localhost/v1/audit

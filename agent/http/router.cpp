@@ -90,9 +90,11 @@ boost::asio::awaitable<Response> Router::handle(const Request& request,
                              : problems::methodNotAllowed(
                                    std::string(request.method_string()), allowed));
     }
-    if (matched->auth_required) {
-      const std::string key = bearerKey(request);
-      if (key.empty()) throw ProblemError(problems::unauthorized("no Authorization: Bearer key"));
+    const std::string key = matched->access == Access::none ? std::string() : bearerKey(request);
+    if (matched->access == Access::key && key.empty()) {
+      throw ProblemError(problems::unauthorized("no Authorization: Bearer key"));
+    }
+    if (!key.empty()) {
       auto client = context.server.clients.authenticate(key);
       if (!client) throw ProblemError(problems::unauthorized("the client key is not valid"));
       context.client = std::move(*client);

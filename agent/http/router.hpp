@@ -46,7 +46,7 @@ struct RequestContext {
   ServerContext& server;
   // Host header values that name the listener this request came in on.
   std::vector<std::string> accepted_hosts;
-  std::string client;                             // set once the bearer key is checked
+  std::string client;                             // set once the bearer key is checked; empty: none
   std::map<std::string, std::string> path_params;  // {hub} -> "rsw"
   std::map<std::string, std::string> query;        // decoded query parameters
   bool start_event_stream = false;  // set by GET /v1/events: the connection turns into SSE
@@ -54,10 +54,14 @@ struct RequestContext {
 
 using Handler = std::function<boost::asio::awaitable<Response>(const Request&, RequestContext&)>;
 
+// Who may call a route. `optional`: anyone, and a client that sends a valid key is told more
+// (GET /v1/status tells people apart only to a client); a key that is sent must be valid.
+enum class Access { key, none, optional };
+
 struct Route {
   http::verb method;
   std::string pattern;  // "/v1/hubs/{hub}/consents/{ssin}"
-  bool auth_required = true;
+  Access access = Access::key;
   std::string summary;
   Handler handler;
 };

@@ -45,7 +45,7 @@ AuditQuery readQuery(const std::map<std::string, std::string>& params) {
 }  // namespace
 
 void addAuditRoutes(Router& router) {
-  router.add({http::verb::get, "/v1/audit", true,
+  router.add({http::verb::get, "/v1/audit", Access::key,
               "Audit rows, filtered by since, operation and patient",
               [](const Request& request, RequestContext& context) -> boost::asio::awaitable<Response> {
                 const AuditQuery query = readQuery(context.query);

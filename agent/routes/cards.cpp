@@ -6,7 +6,7 @@
 namespace ehagent::agent {
 
 void addCardRoutes(Router& router) {
-  router.add({http::verb::get, "/v1/cards", true,
+  router.add({http::verb::get, "/v1/cards", Access::key,
               "Every configured module's slots and tokens, as `ehagent cards --json` shows them",
               [](const Request& request, RequestContext& context) -> boost::asio::awaitable<Response> {
                 // Reading the modules talks to the cards: it runs on a card queue, not here.

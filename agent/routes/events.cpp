@@ -3,7 +3,7 @@
 namespace ehagent::agent {
 
 void addEventRoutes(Router& router) {
-  router.add({http::verb::get, "/v1/events", true,
+  router.add({http::verb::get, "/v1/events", Access::key,
               "Server-Sent Events: card and session changes",
               [](const Request& request, RequestContext& context) -> boost::asio::awaitable<Response> {
                 // The connection layer streams the events after this header (server_sse.cpp).

@@ -213,19 +213,19 @@ Handler queryRoute(HubSessionOf sessionOf, bool auditTrail) {
 }  // namespace
 
 void addHubRoutes(Router& router, const HubSessionOf& session) {
-  router.add({http::verb::post, "/v1/hubs/{hub}/consents", true, "Register the patient's consent at a hub",
+  router.add({http::verb::post, "/v1/hubs/{hub}/consents", Access::key, "Register the patient's consent at a hub",
               consentRoute(session, false)});
-  router.add({http::verb::delete_, "/v1/hubs/{hub}/consents/{ssin}", true, "Revoke the patient's consent",
+  router.add({http::verb::delete_, "/v1/hubs/{hub}/consents/{ssin}", Access::key, "Revoke the patient's consent",
               consentRoute(session, true)});
-  router.add({http::verb::post, "/v1/hubs/{hub}/therapeutic-links", true, "Declare a therapeutic link",
+  router.add({http::verb::post, "/v1/hubs/{hub}/therapeutic-links", Access::key, "Declare a therapeutic link",
               linkRoute(session, false)});
-  router.add({http::verb::delete_, "/v1/hubs/{hub}/therapeutic-links/{ssin}", true, "Revoke a therapeutic link",
+  router.add({http::verb::delete_, "/v1/hubs/{hub}/therapeutic-links/{ssin}", Access::key, "Revoke a therapeutic link",
               linkRoute(session, true)});
-  router.add({http::verb::post, "/v1/hubs/{hub}/transactions", true, "Publish a Sumehr (the body is the KMEHR XML)",
+  router.add({http::verb::post, "/v1/hubs/{hub}/transactions", Access::key, "Publish a Sumehr (the body is the KMEHR XML)",
               putTransactionRoute(session)});
-  router.add({http::verb::get, "/v1/hubs/{hub}/transactions", true, "List the patient's transactions",
+  router.add({http::verb::get, "/v1/hubs/{hub}/transactions", Access::key, "List the patient's transactions",
               queryRoute(session, false)});
-  router.add({http::verb::get, "/v1/hubs/{hub}/audit-trail", true, "Who consulted the patient's record",
+  router.add({http::verb::get, "/v1/hubs/{hub}/audit-trail", Access::key, "Who consulted the patient's record",
               queryRoute(session, true)});
 }
 

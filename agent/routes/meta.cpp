@@ -3,9 +3,14 @@
 namespace ehagent::agent {
 
 void addMetaRoutes(Router& router) {
-  router.add({http::verb::get, "/v1/status", false,
-              "The agent's version, modules, readers and who is logged in (no secrets)",
+  router.add({http::verb::get, "/v1/status", Access::optional,
+              "The agent's version; to a client also its modules, readers and who is logged in",
               [](const Request& request, RequestContext& context) -> boost::asio::awaitable<Response> {
+                // Any local account may ask (a terminal server has many): who is logged in, and
+                // which patient's card is in the reader, is for registered clients only.
+                if (context.client.empty()) {
+                  co_return jsonResponse(request, http::status::ok, {{"version", context.server.version}});
+                }
                 // Version and modules are fixed for the server's life, so they may be cached.
                 const auto body = context.server.state.rendered([&](nlohmann::json& status) {
                   status["version"] = context.server.version;
@@ -13,7 +18,7 @@ void addMetaRoutes(Router& router) {
                 });
                 co_return jsonTextResponse(request, http::status::ok, *body);
               }});
-  router.add({http::verb::get, "/openapi.json", false, "This API's OpenAPI 3.1 document",
+  router.add({http::verb::get, "/openapi.json", Access::none, "This API's OpenAPI 3.1 document",
               [](const Request& request, RequestContext&) -> boost::asio::awaitable<Response> {
                 Response response{http::status::ok, request.version()};
                 response.set(http::field::content_type, "application/json");

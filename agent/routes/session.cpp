@@ -22,7 +22,7 @@ nlohmann::json practitionerBody(const std::optional<PractitionerInfo>& who) {
 }  // namespace
 
 void addSessionRoutes(Router& router) {
-  router.add({http::verb::post, "/v1/session", true,
+  router.add({http::verb::post, "/v1/session", Access::key,
               "Log the practitioner in (PIN through pinentry or the pinpad)",
               [](const Request& request, RequestContext& context) -> boost::asio::awaitable<Response> {
                 AgentSession& session = sessionOf(context, "login");
@@ -30,7 +30,7 @@ void addSessionRoutes(Router& router) {
                 co_return jsonResponse(request, http::status::ok,
                                        {{"session", described}, {"practitioner", practitionerBody(session.identified())}});
               }});
-  router.add({http::verb::delete_, "/v1/session", true, "Log out and forget the PIN state",
+  router.add({http::verb::delete_, "/v1/session", Access::key, "Log out and forget the PIN state",
               [](const Request& request, RequestContext& context) -> boost::asio::awaitable<Response> {
                 if (context.server.session) context.server.session->logout(context.client, "logout");
                 Response response{http::status::no_content, request.version()};

@@ -63,7 +63,7 @@ std::string base64(const std::vector<std::uint8_t>& bytes) {
 }  // namespace
 
 void addSignRoutes(Router& router) {
-  router.add({http::verb::post, "/v1/sign", true,
+  router.add({http::verb::post, "/v1/sign", Access::key,
               "Sign data with the eID Signature key (the PIN is asked every time)",
               [](const Request& request, RequestContext& context) -> boost::asio::awaitable<Response> {
                 SignatureRequest input = readSignInput(request, context.client);

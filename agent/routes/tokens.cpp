@@ -107,8 +107,8 @@ boost::asio::awaitable<Response> postJwt(const Request& request, RequestContext&
 }  // namespace
 
 void addTokenRoutes(Router& router) {
-  router.add({http::verb::get, "/v1/tokens/saml", true, "The STS SAML token of the logged-in practitioner", getSaml});
-  router.add({http::verb::post, "/v1/tokens/jwt", true, "A JWT: I.AM client assertion or practitioner identity",
+  router.add({http::verb::get, "/v1/tokens/saml", Access::key, "The STS SAML token of the logged-in practitioner", getSaml});
+  router.add({http::verb::post, "/v1/tokens/jwt", Access::key, "A JWT: I.AM client assertion or practitioner identity",
               postJwt});
 }
 

@@ -7,6 +7,7 @@
 #include "tests/support/support.hpp"
 
 using namespace ehagent::agent;
+using namespace ehagent::agent::test;
 
 namespace {
 
@@ -17,7 +18,7 @@ AuditEntry entry(const std::string& operation, const std::string& patient = "") 
 }  // namespace
 
 TEST(Audit, RowsChainAndVerify) {
-  test::ScratchDir dir;
+  TempDir dir;
   AuditLog log(AuditLog::defaultFile(dir.path()));
   const AuditRow first = log.append(entry("login"));
   const AuditRow second = log.append(entry("sign", "15062034820"));
@@ -31,7 +32,7 @@ TEST(Audit, RowsChainAndVerify) {
 // The chain checked without the agent's code: the rows as the sqlite3 shell reads them, each hash
 // recomputed by openssl from the format documented in audit.hpp.
 TEST(Audit, TheChainChecksOutWithSqlite3AndOpenssl) {
-  test::ScratchDir dir;
+  TempDir dir;
   const auto file = AuditLog::defaultFile(dir.path());
   {
     AuditLog log(file);
@@ -40,7 +41,6 @@ TEST(Audit, TheChainChecksOutWithSqlite3AndOpenssl) {
     log.append(AuditEntry{"other client", "78031215280", "hub.consent.put", "15062034820", "", "refused",
                           "invalid_input"});
   }
-  using ehagent::testsupport::runCommand;
   const auto dump = runCommand({"sqlite3", "-json", file.string(), "SELECT * FROM audit ORDER BY id"});
   ASSERT_EQ(dump.exitCode, 0) << dump.err;
   const auto rows = nlohmann::json::parse(dump.out);
@@ -63,7 +63,7 @@ TEST(Audit, TheChainChecksOutWithSqlite3AndOpenssl) {
 }
 
 TEST(Audit, QueryFilters) {
-  test::ScratchDir dir;
+  TempDir dir;
   AuditLog log(AuditLog::defaultFile(dir.path()));
   log.append(entry("login"));
   log.append(entry("sign", "15062034820"));
@@ -75,29 +75,28 @@ TEST(Audit, QueryFilters) {
 }
 
 TEST(Audit, TheDatabaseRefusesUpdateAndDelete) {
-  test::ScratchDir dir;
+  TempDir dir;
   const auto file = AuditLog::defaultFile(dir.path());
   { AuditLog(file).append(entry("login")); }
-  const auto update = test::run({"sqlite3", file.string(), "UPDATE audit SET outcome='x'"}, dir.path());
-  EXPECT_NE(update.exit_code, 0);
+  const auto update = runCommand({"sqlite3", file.string(), "UPDATE audit SET outcome='x'"});
+  EXPECT_NE(update.exitCode, 0);
   EXPECT_NE(update.err.find("append-only"), std::string::npos) << update.err;
-  const auto del = test::run({"sqlite3", file.string(), "DELETE FROM audit"}, dir.path());
-  EXPECT_NE(del.exit_code, 0);
+  const auto del = runCommand({"sqlite3", file.string(), "DELETE FROM audit"});
+  EXPECT_NE(del.exitCode, 0);
 }
 
 TEST(Audit, VerifyNamesTheFirstTamperedRow) {
-  test::ScratchDir dir;
+  TempDir dir;
   const auto file = AuditLog::defaultFile(dir.path());
   {
     AuditLog log(file);
     for (int i = 0; i < 5; ++i) log.append(entry("sign", "15062034820"));
   }
   // Someone with write access drops the trigger and rewrites row 3 behind the agent's back.
-  const auto tamper = test::run(
+  const auto tamper = runCommand(
       {"sqlite3", file.string(),
-       "DROP TRIGGER audit_no_update; UPDATE audit SET patient_ssin='78031215280' WHERE id=3"},
-      dir.path());
-  ASSERT_EQ(tamper.exit_code, 0) << tamper.err;
+       "DROP TRIGGER audit_no_update; UPDATE audit SET patient_ssin='78031215280' WHERE id=3"});
+  ASSERT_EQ(tamper.exitCode, 0) << tamper.err;
   const AuditVerdict verdict = AuditLog(file).verify();
   EXPECT_FALSE(verdict.ok);
   ASSERT_TRUE(verdict.first_broken_id.has_value());
@@ -105,16 +104,15 @@ TEST(Audit, VerifyNamesTheFirstTamperedRow) {
 }
 
 TEST(Audit, VerifyNamesADeletedRow) {
-  test::ScratchDir dir;
+  TempDir dir;
   const auto file = AuditLog::defaultFile(dir.path());
   {
     AuditLog log(file);
     for (int i = 0; i < 4; ++i) log.append(entry("login"));
   }
-  const auto tamper = test::run(
-      {"sqlite3", file.string(), "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id=2"},
-      dir.path());
-  ASSERT_EQ(tamper.exit_code, 0) << tamper.err;
+  const auto tamper = runCommand(
+      {"sqlite3", file.string(), "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id=2"});
+  ASSERT_EQ(tamper.exitCode, 0) << tamper.err;
   const AuditVerdict verdict = AuditLog(file).verify();
   EXPECT_FALSE(verdict.ok);
   ASSERT_TRUE(verdict.first_broken_id.has_value());

@@ -5,9 +5,10 @@
 #include "test_util.hpp"
 
 using namespace ehagent::agent;
+using namespace ehagent::agent::test;
 
 TEST(Clients, AddAuthenticateListRemove) {
-  test::ScratchDir dir;
+  TempDir dir;
   ClientStore store(ClientStore::defaultFile(dir.path()));
   const std::string key = store.add("emr");
   EXPECT_EQ(key.size(), 43u);  // 32 bytes in unpadded base64url
@@ -24,10 +25,10 @@ TEST(Clients, AddAuthenticateListRemove) {
 }
 
 TEST(Clients, StoresOnlyAHashInAPrivateFile) {
-  test::ScratchDir dir;
+  TempDir dir;
   const auto file = ClientStore::defaultFile(dir.path());
   const std::string key = ClientStore(file).add("emr");
-  const std::string text = test::readText(file);
+  const std::string text = readFile(file);
   EXPECT_EQ(text.find(key), std::string::npos);
   struct stat st {};
   ASSERT_EQ(::stat(file.c_str(), &st), 0);
@@ -35,7 +36,7 @@ TEST(Clients, StoresOnlyAHashInAPrivateFile) {
 }
 
 TEST(Clients, KeysAddedElsewhereAreSeenAtOnce) {
-  test::ScratchDir dir;
+  TempDir dir;
   const auto file = ClientStore::defaultFile(dir.path());
   ClientStore running(file);
   EXPECT_EQ(running.authenticate("nothing"), std::nullopt);
@@ -44,7 +45,7 @@ TEST(Clients, KeysAddedElsewhereAreSeenAtOnce) {
 }
 
 TEST(Clients, BadNamesAndDuplicatesAreRefused) {
-  test::ScratchDir dir;
+  TempDir dir;
   ClientStore store(ClientStore::defaultFile(dir.path()));
   EXPECT_THROW(store.add(""), ClientError);
   EXPECT_THROW(store.add("has space"), ClientError);
@@ -54,8 +55,8 @@ TEST(Clients, BadNamesAndDuplicatesAreRefused) {
 }
 
 TEST(Clients, CorruptFileIsAClearError) {
-  test::ScratchDir dir;
+  TempDir dir;
   const auto file = ClientStore::defaultFile(dir.path());
-  test::writeText(file, "{not json");
+  writeFile(file, "{not json");
   EXPECT_THROW(ClientStore(file).list(), ClientError);
 }

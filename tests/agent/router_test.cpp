@@ -14,6 +14,7 @@
 #include "test_util.hpp"
 
 using namespace ehagent::agent;
+using namespace ehagent::agent::test;
 namespace asio = boost::asio;
 
 namespace {
@@ -53,7 +54,7 @@ class RouterTest : public ::testing::Test {
 
   static nlohmann::json json(const Response& r) { return nlohmann::json::parse(r.body()); }
 
-  test::ScratchDir dir;
+  TempDir dir;
   std::unique_ptr<ClientStore> clients;
   std::unique_ptr<AuditLog> audit;
   CardQueues queues{2};
@@ -67,8 +68,8 @@ class RouterTest : public ::testing::Test {
 
 }  // namespace
 
-TEST_F(RouterTest, StatusNeedsNoKeyAndHoldsNoSecrets) {
-  const Response r = call(http::verb::get, "/v1/status");
+TEST_F(RouterTest, StatusToAClientHoldsNoSecrets) {
+  const Response r = call(http::verb::get, "/v1/status", "", auth());
   ASSERT_EQ(r.result_int(), 200);
   const auto body = json(r);
   EXPECT_EQ(body["version"], "0.1.0-test");
@@ -76,21 +77,34 @@ TEST_F(RouterTest, StatusNeedsNoKeyAndHoldsNoSecrets) {
   EXPECT_EQ(r.body().find(key), std::string::npos);
 }
 
+TEST_F(RouterTest, StatusWithoutAKeySaysOnlyTheVersion) {
+  state.set("practitioner", {{"ssin", "78031215280"}, {"name", "Alice SPECIMEN"}}, "session.login");
+  state.set("readers", nlohmann::json::array({{{"card", {{"ssin", "15062034820"}}}}}), "status.readers");
+  const Response r = call(http::verb::get, "/v1/status");
+  ASSERT_EQ(r.result_int(), 200);
+  EXPECT_EQ(json(r), nlohmann::json({{"version", "0.1.0-test"}}));
+  // A key that is sent is checked, so a typo is not mistaken for "nobody is logged in".
+  const Response wrong = call(http::verb::get, "/v1/status", "", {{"Authorization", "Bearer nope"}});
+  EXPECT_EQ(wrong.result_int(), 401);
+  EXPECT_EQ(json(call(http::verb::get, "/v1/status", "", auth()))["practitioner"]["ssin"], "78031215280");
+}
+
 TEST_F(RouterTest, StatusFollowsEveryStateChange) {
   // The status body is kept between requests; a change must replace it before its event goes
   // out, so that a client told by SSE reads the new state.
-  EXPECT_TRUE(json(call(http::verb::get, "/v1/status"))["practitioner"].is_null());
+  EXPECT_TRUE(json(call(http::verb::get, "/v1/status", "", auth()))["practitioner"].is_null());
   std::string seen_on_event;
-  const auto sub = events.subscribe([&](const Event&) { seen_on_event = call(http::verb::get, "/v1/status").body(); });
+  const auto sub =
+      events.subscribe([&](const Event&) { seen_on_event = call(http::verb::get, "/v1/status", "", auth()).body(); });
   state.set("practitioner", {{"ssin", "78031215280"}}, "session.login");
   events.unsubscribe(sub);
   ASSERT_FALSE(seen_on_event.empty());
   EXPECT_EQ(nlohmann::json::parse(seen_on_event)["practitioner"]["ssin"], "78031215280");
-  const auto after = json(call(http::verb::get, "/v1/status"));
+  const auto after = json(call(http::verb::get, "/v1/status", "", auth()));
   EXPECT_EQ(after["practitioner"]["ssin"], "78031215280");
   EXPECT_EQ(after["version"], "0.1.0-test");
   state.set("practitioner", nullptr, "session.logout");
-  EXPECT_TRUE(json(call(http::verb::get, "/v1/status"))["practitioner"].is_null());
+  EXPECT_TRUE(json(call(http::verb::get, "/v1/status", "", auth()))["practitioner"].is_null());
 }
 
 TEST_F(RouterTest, HostMustNameTheListener) {
@@ -208,9 +222,13 @@ TEST_F(RouterTest, EveryRouteIsInTheOpenApiDocument) {
     if (!doc["paths"].contains(route.pattern)) continue;
     const auto& operation = doc["paths"][route.pattern];
     ASSERT_TRUE(operation.contains(method)) << method << " " << route.pattern;
-    // A public route must say so; a protected one must not opt out of the bearer scheme.
-    const bool public_in_doc = operation[method].contains("security") && operation[method]["security"].empty();
-    EXPECT_EQ(public_in_doc, !route.auth_required) << method << " " << route.pattern;
+    // A public route must say so (no security), a route open to anyone with more for a client
+    // lists "none" ({}) beside the bearer scheme, and a protected one must not opt out of it.
+    const auto& operationDoc = operation[method];
+    const nlohmann::json expected = route.access == Access::none       ? nlohmann::json::array()
+                                    : route.access == Access::optional ? nlohmann::json::parse(R"([{}, {"clientKey": []}])")
+                                                                       : nlohmann::json();
+    EXPECT_EQ(operationDoc.value("security", nlohmann::json()), expected) << method << " " << route.pattern;
   }
 }
 

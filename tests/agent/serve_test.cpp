@@ -19,12 +19,12 @@ class ServeTest : public ::testing::Test {
  protected:
   void SetUp() override {
     // At debug the agent logs every call it answers, so a test can see which ones it logged.
-    writeText(dir.path() / "agent.toml",
+    writeFile(dir.path() / "agent.toml",
               "allowed_origins = [\"https://emr.example\"]\n"
               "log_level = \"debug\"\n"
               "[limits]\nbody_bytes = 1024\n");
-    const RunResult added = run({agentExe(), "clients", "add", "emr", "--state-dir", state()}, dir.path());
-    ASSERT_EQ(added.exit_code, 0) << added.err;
+    const CommandResult added = runCommand({agentExe(), "clients", "add", "emr", "--state-dir", state()});
+    ASSERT_EQ(added.exitCode, 0) << added.err;
     key = added.out.substr(0, added.out.find('\n'));
     agent = std::make_unique<AgentProcess>(
         std::vector<std::string>{"--config", (dir.path() / "agent.toml").string(), "--state-dir",
@@ -42,17 +42,27 @@ class ServeTest : public ::testing::Test {
     return {{"Authorization", "Bearer " + key}, {"Content-Type", "application/json"}};
   }
 
-  ScratchDir dir;
+  TempDir dir;
   std::string key;
   std::unique_ptr<AgentProcess> agent;
 };
 
+// `ehagent serve --check-config` over a config file with this text.
+CommandResult checkConfig(const TempDir& dir, const std::string& text) {
+  writeFile(dir.path() / "agent.toml", text);
+  return runCommand({agentExe(), "serve", "--check-config", "--config", (dir.path() / "agent.toml").string()});
+}
+
 }  // namespace
 
-TEST_F(ServeTest, StatusAnswersWithoutAKey) {
+TEST_F(ServeTest, StatusWithoutAKeySaysOnlyTheVersion) {
   const HttpReply r = get("/v1/status");
   ASSERT_EQ(r.status, 200);
   EXPECT_FALSE(r.json()["version"].get<std::string>().empty());
+  EXPECT_EQ(r.json().size(), 1U) << r.body;
+  const HttpReply client = get("/v1/status", auth());
+  ASSERT_EQ(client.status, 200);
+  EXPECT_TRUE(client.json()["readers"].is_array()) << client.body;
 }
 
 TEST_F(ServeTest, HostRebindingIsMisdirected) {
@@ -153,23 +163,20 @@ TEST_F(ServeTest, UnixSocketIsPrivateAndChecksHost) {
   ASSERT_EQ(::stat(socket().c_str(), &st), 0);
   EXPECT_TRUE(S_ISSOCK(st.st_mode));
   EXPECT_EQ(st.st_mode & 0777, 0600u);
-  const RunResult ok = run({"curl", "-s", "--unix-socket", socket(), "http://localhost/v1/status"}, dir.path());
-  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  const CommandResult ok = runCommand({"curl", "-s", "--unix-socket", socket(), "http://localhost/v1/status"});
+  ASSERT_EQ(ok.exitCode, 0) << ok.err;
   EXPECT_TRUE(nlohmann::json::parse(ok.out).contains("version"));
-  const RunResult rebound = run({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--unix-socket",
-                                 socket(), "http://evil.example/v1/status"},
-                                dir.path());
+  const CommandResult rebound = runCommand({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--unix-socket",
+                                 socket(), "http://evil.example/v1/status"});
   EXPECT_EQ(rebound.out, "421");
-  const RunResult authed = run({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--unix-socket",
-                                socket(), "-H", "Authorization: Bearer " + key, "http://localhost/v1/audit"},
-                               dir.path());
+  const CommandResult authed = runCommand({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--unix-socket",
+                                socket(), "-H", "Authorization: Bearer " + key, "http://localhost/v1/audit"});
   EXPECT_EQ(authed.out, "200");
 }
 
 TEST_F(ServeTest, EventsStreamStartsWithTheState) {
-  const RunResult r = run({"curl", "-s", "-N", "--max-time", "2", "-H", "Authorization: Bearer " + key,
-                           "http://127.0.0.1:" + std::to_string(agent->port()) + "/v1/events"},
-                          dir.path());
+  const CommandResult r = runCommand({"curl", "-s", "-N", "--max-time", "2", "-H", "Authorization: Bearer " + key,
+                           "http://127.0.0.1:" + std::to_string(agent->port()) + "/v1/events"});
   EXPECT_NE(r.out.find("event: state\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"readers\""), std::string::npos) << r.out;
 }
@@ -206,57 +213,49 @@ TEST_F(ServeTest, AuditChainSurvivesKillDashNineUnderLoad) {
   go = false;
   for (auto& c : clients) c.join();
   ASSERT_GE(acknowledged.load(), 40);
-  const RunResult verify = run({agentExe(), "audit", "verify", "--state-dir", state()}, dir.path());
-  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
-  const RunResult list = run({agentExe(), "audit", "list", "--json", "--state-dir", state()}, dir.path());
-  ASSERT_EQ(list.exit_code, 0) << list.err;
+  const CommandResult verify = runCommand({agentExe(), "audit", "verify", "--state-dir", state()});
+  EXPECT_EQ(verify.exitCode, 0) << verify.out << verify.err;
+  const CommandResult list = runCommand({agentExe(), "audit", "list", "--json", "--state-dir", state()});
+  ASSERT_EQ(list.exitCode, 0) << list.err;
   // Every answered request had its row committed before the answer.
   EXPECT_GE(nlohmann::json::parse(list.out).size(), static_cast<std::size_t>(acknowledged.load()));
 }
 
 TEST(ServeStartup, NonLoopbackListenIsRefused) {
-  ScratchDir dir;
-  const RunResult r = run({agentExe(), "serve", "--state-dir", (dir.path() / "s").string(), "--no-socket",
-                           "--listen", "0.0.0.0:0"},
-                          dir.path());
-  EXPECT_EQ(r.exit_code, 2);
+  TempDir dir;
+  const CommandResult r = runCommand({agentExe(), "serve", "--state-dir", (dir.path() / "s").string(), "--no-socket",
+                           "--listen", "0.0.0.0:0"});
+  EXPECT_EQ(r.exitCode, 2);
   EXPECT_NE(r.err.find("loopback"), std::string::npos) << r.err;
 }
 
 TEST(ServeStartup, CheckConfigNamesAnUnknownKey) {
-  ScratchDir dir;
-  writeText(dir.path() / "agent.toml", "[limits]\nbody_bytez = 5\n");
-  const RunResult r = run({agentExe(), "serve", "--check-config", "--config", (dir.path() / "agent.toml").string()},
-                          dir.path());
-  EXPECT_EQ(r.exit_code, 2);
+  TempDir dir;
+  const CommandResult r = checkConfig(dir, "[limits]\nbody_bytez = 5\n");
+  EXPECT_EQ(r.exitCode, 2);
   EXPECT_NE(r.err.find("limits.body_bytez"), std::string::npos) << r.err;
 }
 
 TEST(ServeStartup, CheckConfigRefusesAnStsWithoutTrust) {
-  ScratchDir dir;
-  writeText(dir.path() / "agent.toml", "[sts]\nendpoint = \"https://sts.example/IAM/SecurityTokenService/v1\"\n");
-  const RunResult r = run({agentExe(), "serve", "--check-config", "--config", (dir.path() / "agent.toml").string()},
-                          dir.path());
-  EXPECT_EQ(r.exit_code, 2);
+  TempDir dir;
+  const CommandResult r = checkConfig(dir, "[sts]\nendpoint = \"https://sts.example/IAM/SecurityTokenService/v1\"\n");
+  EXPECT_EQ(r.exitCode, 2);
   EXPECT_NE(r.err.find("'sts.trust' is required"), std::string::npos) << r.err;
 }
 
 TEST(ServeStartup, CheckConfigRefusesAHubSectionMistake) {
-  ScratchDir dir;
-  writeText(dir.path() / "agent.toml", "[hubs.rsw]\nendpoint = \"https://rsw.example/hub\"\n");
+  TempDir dir;
+  const CommandResult check = checkConfig(dir, "[hubs.rsw]\nendpoint = \"https://rsw.example/hub\"\n");
   const std::string config = (dir.path() / "agent.toml").string();
-  const RunResult check = run({agentExe(), "serve", "--check-config", "--config", config}, dir.path());
-  EXPECT_EQ(check.exit_code, 2);
+  EXPECT_EQ(check.exitCode, 2);
   EXPECT_NE(check.err.find("'hubs.rsw.hub_id' is required"), std::string::npos) << check.err;
   // The same mistake stops a real start-up before it listens.
-  const RunResult serve = run({agentExe(), "serve", "--config", config, "--state-dir", (dir.path() / "s").string(),
-                               "--no-socket", "--listen", "127.0.0.1:0"},
-                              dir.path());
-  EXPECT_EQ(serve.exit_code, 2);
+  const CommandResult serve = runCommand({agentExe(), "serve", "--config", config, "--state-dir", (dir.path() / "s").string(),
+                               "--no-socket", "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(serve.exitCode, 2);
   EXPECT_NE(serve.err.find("hubs.rsw.hub_id"), std::string::npos) << serve.err;
 
-  writeText(dir.path() / "agent.toml", "[hubs.rsw]\nendpoint = \"https://rsw.example/hub\"\nhub_id = \"1990000035\"\n");
-  const RunResult fixed = run({agentExe(), "serve", "--check-config", "--config", config}, dir.path());
-  EXPECT_EQ(fixed.exit_code, 0) << fixed.err;
+  const CommandResult fixed = checkConfig(dir, "[hubs.rsw]\nendpoint = \"https://rsw.example/hub\"\nhub_id = \"1990000035\"\n");
+  EXPECT_EQ(fixed.exitCode, 0) << fixed.err;
   EXPECT_EQ(fixed.out, "config ok\n");
 }

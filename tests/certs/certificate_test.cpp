@@ -28,7 +28,7 @@ class CertificateTest : public ::testing::Test {
     testing::run("openssl x509 -in '" + cert.string() + "' -noout " + option + " -out '" +
                      out.string() + "'",
                  dir_.path() / "cli.log");
-    std::string text = testing::readText(out);
+    std::string text = testing::readFile(out);
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
     return text;
   }
@@ -117,7 +117,7 @@ TEST_F(CertificateTest, ExposesThePublicKeyAndItsSha1) {
   testing::run("openssl x509 -in '" + pki_.aliceEhealth.string() + "' -noout -pubkey | openssl pkey "
                    "-pubin -outform DER -out '" + (dir_.path() / "spki.der").string() + "'",
                dir_.path() / "cli.log");
-  const std::string spki = testing::readText(dir_.path() / "spki.der");
+  const std::string spki = testing::readFile(dir_.path() / "spki.der");
   const auto der = cert.publicKeyDer();
   EXPECT_EQ(std::string(der.begin(), der.end()), spki);
   // The subjectKeyIdentifier "hash" method is the same SHA-1 over the key bits.
@@ -166,7 +166,7 @@ TEST_F(CertificateTest, RejectsGarbageWithASpecificError) {
 }
 
 TEST_F(CertificateTest, SplitsAPemBundle) {
-  const std::string bundle = testing::readText(pki_.root) + testing::readText(pki_.citizenCa);
+  const std::string bundle = testing::readFile(pki_.root) + testing::readFile(pki_.citizenCa);
   const auto all = Certificate::allFromPem(bundle);
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[1], Certificate::loadFile(pki_.citizenCa));

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tests/certs/test_pki.hpp"
+#include "tests/support/child_process.hpp"
 
 namespace ehagent::certs::testing {
 
@@ -43,7 +44,7 @@ class OcspResponder {
   // Both start it and wait until it accepts (or throw).
   explicit OcspResponder(const OcspResponderSetup& setup);
   explicit OcspResponder(const TestPki& pki);
-  ~OcspResponder();                            // stops it
+  // The destructor stops it.
   OcspResponder(const OcspResponder&) = delete;
   OcspResponder& operator=(const OcspResponder&) = delete;
 
@@ -51,8 +52,8 @@ class OcspResponder {
   [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/"; }
 
  private:
-  pid_t pid_ = -1;
   int port_ = 0;
+  testsupport::ChildProcess process_;
 };
 
 }  // namespace ehagent::certs::testing

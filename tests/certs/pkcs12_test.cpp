@@ -44,7 +44,7 @@ class Pkcs12Test : public ::testing::Test {
     const auto out = dir_.path() / "key.txt";
     testing::run("openssl pkey -in '" + key.string() + "' -noout -text -out '" + out.string() + "'",
                  dir_.path() / "cli.log");
-    const std::string text = testing::readText(out);
+    const std::string text = testing::readFile(out);
     auto pos = text.find(label + ":");
     if (pos == std::string::npos) return "";
     pos = text.find('\n', pos);
@@ -108,11 +108,11 @@ TEST_F(Pkcs12Test, WrongPasswordIsNotADamagedFile) {
 }
 
 TEST_F(Pkcs12Test, TruncatedOrForeignFilesAreInvalid) {
-  const std::string data = testing::readText(pki_.aliceP12);
-  testing::writeText(dir_.path() / "half.p12", data.substr(0, data.size() / 2));
+  const std::string data = testing::readFile(pki_.aliceP12);
+  testing::writeFile(dir_.path() / "half.p12", data.substr(0, data.size() / 2));
   EXPECT_EQ(codeOf(dir_.path() / "half.p12", pki_.p12Password), "p12_invalid");
   EXPECT_EQ(codeOf(pki_.aliceEhealth, pki_.p12Password), "p12_invalid");
-  testing::writeText(dir_.path() / "empty.p12", "");
+  testing::writeFile(dir_.path() / "empty.p12", "");
   EXPECT_EQ(codeOf(dir_.path() / "empty.p12", pki_.p12Password), "p12_invalid");
   EXPECT_EQ(codeOf(dir_.path() / "absent.p12", pki_.p12Password), "io_error");
 }

@@ -9,34 +9,10 @@
 namespace ehagent::certs::testing {
 namespace fs = std::filesystem;
 
-TempDir::TempDir() {
-  std::string pattern = (fs::temp_directory_path() / "ehagent-certs-XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
-
-std::string readText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void writeText(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  if (!out) throw std::runtime_error("cannot write " + path.string());
-}
-
 void run(const std::string& command, const fs::path& log) {
   const std::string full = command + " >>'" + log.string() + "' 2>&1";
   if (std::system(full.c_str()) != 0) {
-    const std::string text = readText(log);
+    const std::string text = readFile(log);
     throw std::runtime_error("command failed: " + command + "\n" +
                              text.substr(text.size() > 2000 ? text.size() - 2000 : 0));
   }
@@ -125,7 +101,7 @@ fs::path issueExtra(const TestPki& pki, const std::string& name, const std::stri
                     const std::string& extensionLines, const std::string& ca, int days) {
   Builder b{pki.dir};
   b.ext = pki.dir / (name + ".cnf");
-  writeText(b.ext, "[req]\ndistinguished_name = dn\n[dn]\n[extra]\n" + extensionLines + "\n");
+  writeFile(b.ext, "[req]\ndistinguished_name = dn\n[dn]\n[extra]\n" + extensionLines + "\n");
   // A serial derived from the name keeps extras distinct without a shared counter.
   const std::string serial = std::to_string(5000 + std::hash<std::string>{}(name) % 4000);
   b.issue(name, subject, "ec:P-256", ca, "extra", serial, days);
@@ -134,7 +110,7 @@ fs::path issueExtra(const TestPki& pki, const std::string& name, const std::stri
 
 TestPki makeTestPki(const fs::path& dir) {
   Builder b{dir};
-  writeText(b.ext, kExtensions);
+  writeFile(b.ext, kExtensions);
   b.selfSigned("root", "/C=BE/CN=Belgium Root CA Test");
   b.issue("citizen", "/C=BE/CN=Citizen CA Test/serialNumber=202401", "ec:P-256", "root", "ca", "10");
   b.issue("alice_auth",

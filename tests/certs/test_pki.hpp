@@ -6,26 +6,17 @@
 #include <filesystem>
 #include <string>
 
+#include "tests/support/support.hpp"
+
 namespace ehagent::certs::testing {
 
-// mkdtemp directory removed (recursively) when the owner dies.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using testsupport::readFile;
+using testsupport::TempDir;
+using testsupport::writeFile;
 
 // Runs a shell command with output to a log file beside it; throws std::runtime_error with the
 // log's tail when it fails.
 void run(const std::string& command, const std::filesystem::path& log);
-std::string readText(const std::filesystem::path& path);
-void writeText(const std::filesystem::path& path, const std::string& text);
 
 struct TestPki {
   std::filesystem::path dir;

@@ -91,10 +91,10 @@ TEST_F(TrustStoreTest, AnIssuerThatIsNotACaIsRefused) {
 TEST_F(TrustStoreTest, LoadsDirectoriesAndNamesBadFiles) {
   const fs::path trust = dir_.path() / "trust";
   fs::create_directories(trust);
-  testing::writeText(trust / "bundle.pem",
-                     testing::readText(pki_.root) + testing::readText(pki_.citizenCa));
-  testing::writeText(trust / "broken.pem", "-----BEGIN CERTIFICATE-----\nAAAA\n");
-  testing::writeText(trust / "notes.txt", "ignored");
+  testing::writeFile(trust / "bundle.pem",
+                     testing::readFile(pki_.root) + testing::readFile(pki_.citizenCa));
+  testing::writeFile(trust / "broken.pem", "-----BEGIN CERTIFICATE-----\nAAAA\n");
+  testing::writeFile(trust / "notes.txt", "ignored");
   const auto store = TrustStore::fromDirectories({trust, dir_.path() / "absent"});
   EXPECT_EQ(store.certificates().size(), 2u);
   ASSERT_EQ(store.problems().size(), 1u);

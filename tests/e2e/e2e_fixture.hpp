@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tests/e2e/sandbox_process.hpp"
+#include "tests/support/sandbox_process.hpp"
 #include "tests/session/agent_harness.hpp"
 #include "tests/support/support.hpp"
 
@@ -69,7 +69,7 @@ class EndToEnd : public ::testing::Test {
 
   [[nodiscard]] fs::path scratch() const { return agent_.dir(); }
 
-  SandboxProcess sandbox_;
+  testsupport::SandboxProcess sandbox_;
   AgentHarness agent_;
 };
 

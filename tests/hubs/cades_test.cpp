@@ -41,7 +41,7 @@ class Cades : public ::testing::Test {
 
   std::string printed(const std::vector<std::uint8_t>& der) {
     testing::writeFile(dir_.path() / "print.der", der);
-    return runShell("openssl cms -cmsout -print -inform DER -in " + q(dir_.path() / "print.der")).output;
+    return runShell("openssl cms -cmsout -print -inform DER -in " + q(dir_.path() / "print.der")).out;
   }
 
   TempDir dir_;
@@ -55,7 +55,7 @@ TEST_F(Cades, RsaSignatureKeyVerifiesWithOpensslCms) {
   auto signer = signerFor("alice_sign");
   const auto der = signCadesBes(asBytes(link_xml), signer);
   const auto r = verify(der);
-  ASSERT_EQ(r.status, 0) << r.output;
+  ASSERT_EQ(r.exitCode, 0) << r.out;
   EXPECT_EQ(testing::readFile(dir_.path() / "out.bin"), link_xml);
   const auto text = printed(der);
   EXPECT_NE(text.find("signingTime"), std::string::npos) << text;
@@ -70,7 +70,7 @@ TEST_F(Cades, EcP384KeyDetachedVerifies) {
   options.chain = {certs::Certificate::loadFile(pki_.citizenCa)};
   const auto der = signCadesBes(asBytes(link_xml), signer, options);
   const auto r = verify(der, link_xml);
-  ASSERT_EQ(r.status, 0) << r.output;
+  ASSERT_EQ(r.exitCode, 0) << r.out;
 }
 
 TEST_F(Cades, ChangedContentFailsVerification) {
@@ -80,14 +80,14 @@ TEST_F(Cades, ChangedContentFailsVerification) {
   const auto der = signCadesBes(asBytes(link_xml), signer, options);
   std::string changed = link_xml;
   changed[changed.size() - 5] = 'X';
-  EXPECT_NE(verify(der, changed).status, 0);
+  EXPECT_NE(verify(der, changed).exitCode, 0);
 }
 
 TEST_F(Cades, UntrustedSignerFailsVerification) {
   // A leaf under a CA the verifier does not trust.
   const auto leaf = certs::testing::issueExtra(pki_, "rogue_leaf", "/C=BE/CN=Rogue", "keyUsage = digitalSignature", "rogue_ca");
   auto signer = OpenSslSigner::fromPemFile(dir_.path() / "rogue_leaf.key", certs::Certificate::loadFile(leaf));
-  EXPECT_NE(verify(signCadesBes(asBytes(link_xml), signer)).status, 0);
+  EXPECT_NE(verify(signCadesBes(asBytes(link_xml), signer)).exitCode, 0);
 }
 
 }  // namespace

@@ -61,10 +61,10 @@ TEST_F(HubEnvelope, ConsentEnvelopeVerifiesWithXmlsec1AndCarriesTheAssertion) {
   EXPECT_EQ(signed_.soapAction, "urn:be:fgov:ehealth:intrahub:protocol:v3:PutPatientConsent");
 
   const auto ok = xmlsec(signed_.envelope, pki_.aliceEhealth);
-  EXPECT_EQ(ok.status, 0) << ok.output;
-  EXPECT_NE(ok.output.find("OK"), std::string::npos) << ok.output;
+  EXPECT_EQ(ok.exitCode, 0) << ok.out;
+  EXPECT_NE(ok.out.find("OK"), std::string::npos) << ok.out;
   // Another key's certificate must not verify it: the check can fail.
-  EXPECT_NE(xmlsec(signed_.envelope, stsPem_).status, 0);
+  EXPECT_NE(xmlsec(signed_.envelope, stsPem_).exitCode, 0);
 
   testing::XPathDoc x(signed_.envelope);
   EXPECT_EQ(x.count("/soap:Envelope/soap:Header/wsse:Security/wsu:Timestamp"), 1u);
@@ -87,7 +87,7 @@ TEST_F(HubEnvelope, ChangedBodyFailsXmlsec1) {
   const auto at = signed_.envelope.find("15062034820");
   ASSERT_NE(at, std::string::npos);
   signed_.envelope.replace(at, 11, "82110523358");
-  EXPECT_NE(xmlsec(signed_.envelope, pki_.aliceEhealth).status, 0);
+  EXPECT_NE(xmlsec(signed_.envelope, pki_.aliceEhealth).exitCode, 0);
 }
 
 }  // namespace

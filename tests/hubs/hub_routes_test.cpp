@@ -23,7 +23,7 @@ class HubRoutes : public HubRoutesFixture {
                     " --id-attr:Id http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd:Timestamp"
                     " --node-xpath \"//*[local-name()='Signature' and parent::*[local-name()='Security']]\" " +
                     q(file))
-        .status;
+        .exitCode;
   }
 
   // A refusal: 400 invalid_input naming `pointer`, no signature made, and a refused audit row.
@@ -79,7 +79,7 @@ TEST_F(HubRoutes, EidSigningProofIsACadesByThePatientKey) {
   const auto v = runShell("openssl cms -verify -binary -inform DER -in " + q(dir_.path() / "proof.der") +
                           " -CAfile " + q(dir_.path() / "chain.pem") + " -purpose any -out " +
                           q(dir_.path() / "signed.xml"));
-  ASSERT_EQ(v.status, 0) << v.output;
+  ASSERT_EQ(v.exitCode, 0) << v.out;
   XPathDoc signedLink(readFile(dir_.path() / "signed.xml"));
   EXPECT_EQ(signedLink.value("/core:therapeuticlink/core:patient/core:id[@S='INSS']"), "82110523358");
 }

@@ -35,7 +35,7 @@ TEST_F(InstallerTest, ImportsAKeystoreIntoAFreshSoftHsmToken) {
 
   // Sign with the imported key through pkcs11-tool and verify with the openssl CLI against the
   // certificate: the key on the token is the certificate's key.
-  writeText(dir_.path() / "data.bin", "signed by the imported key");
+  writeFile(dir_.path() / "data.bin", "signed by the imported key");
   const auto sign = shell("pkcs11-tool --module " EHAGENT_SOFTHSM_MODULE
                           " --token-label 'eHealth 78031215280' --login --pin 1234 --sign -m SHA256-RSA-PKCS "
                           "--label authentication -i '" + (dir_.path() / "data.bin").string() + "' -o '" +
@@ -58,8 +58,8 @@ TEST_F(InstallerTest, FailedImportsExitNonZeroAndLeaveTheTokenAsItWas) {
   EXPECT_NE(wrong.output.find("p12_password"), std::string::npos) << wrong.output;
   EXPECT_EQ(wrong.output.find("not-it"), std::string::npos) << "password in output";
 
-  const std::string data = readText(pki_.aliceP12);
-  writeText(dir_.path() / "truncated.p12", data.substr(0, data.size() / 2));
+  const std::string data = readFile(pki_.aliceP12);
+  writeFile(dir_.path() / "truncated.p12", data.substr(0, data.size() / 2));
   const auto truncated = importP12(dir_.path() / "truncated.p12");
   EXPECT_NE(truncated.exitCode, 0);
   EXPECT_NE(truncated.output.find("p12_invalid"), std::string::npos) << truncated.output;
@@ -82,9 +82,9 @@ class PinentryImportTest : public InstallerTest {
     InstallerTest::SetUp();
     writeConfig(std::string("pinentry = \"") + EHAGENT_TEST_PINENTRY + "\"\n");
   }
-  void script(const std::string& actions) const { writeText(dir_.path() / "pinentry.script", actions); }
+  void script(const std::string& actions) const { writeFile(dir_.path() / "pinentry.script", actions); }
   // How many scripted answers pinentry has given.
-  std::string answered() const { return readText(dir_.path() / "pinentry.script.cursor"); }
+  std::string answered() const { return readFile(dir_.path() / "pinentry.script.cursor"); }
   Outcome importAsking(const fs::path& p12) const {
     return install("certs import '" + p12.string() + "' --module " EHAGENT_SOFTHSM_MODULE);
   }
@@ -95,7 +95,7 @@ TEST_F(PinentryImportTest, AsksForThePasswordAndThePinThroughPinentry) {
   const auto result = importAsking(pki_.aliceP12);
   ASSERT_EQ(result.exitCode, 0) << result.output;
   EXPECT_EQ(answered(), "2\n");
-  const std::string transcript = readText(dir_.path() / "pinentry.transcript");
+  const std::string transcript = readFile(dir_.path() / "pinentry.transcript");
   EXPECT_NE(transcript.find("SETDESC Password of alice_ehealth.p12"), std::string::npos) << transcript;
   EXPECT_EQ(transcript.find(pki_.p12Password), std::string::npos) << "the password reached the transcript";
   EXPECT_EQ(result.output.find(pki_.p12Password), std::string::npos) << "the password reached the output";

@@ -10,8 +10,8 @@
 namespace ehagent::installer::testing {
 
 namespace fs = std::filesystem;
-using certs::testing::readText;
-using certs::testing::writeText;
+using certs::testing::readFile;
+using certs::testing::writeFile;
 
 struct Outcome {
   int exitCode = -1;
@@ -24,14 +24,14 @@ class InstallerTest : public ::testing::Test {
     try {
       pki_ = certs::testing::makeTestPki(dir_.path());
       fs::create_directories(dir_.path() / "tokens");
-      writeText(dir_.path() / "softhsm2.conf",
+      writeFile(dir_.path() / "softhsm2.conf",
                 "directories.tokendir = " + (dir_.path() / "tokens").string() +
                     "\nobjectstore.backend = file\nlog.level = ERROR\n");
       fs::create_directories(dir_.path() / "bundled");
       fs::copy_file(pki_.ehealthCa, dir_.path() / "bundled" / "ehealth_ca.pem");
-      writeText(dir_.path() / "password", pki_.p12Password + "\n");
-      writeText(dir_.path() / "wrong-password", "not-it\n");
-      writeText(dir_.path() / "pin", "1234\n");
+      writeFile(dir_.path() / "password", pki_.p12Password + "\n");
+      writeFile(dir_.path() / "wrong-password", "not-it\n");
+      writeFile(dir_.path() / "pin", "1234\n");
     } catch (const std::exception& e) {
       FAIL() << e.what();
     }
@@ -49,14 +49,14 @@ class InstallerTest : public ::testing::Test {
            "' EHAGENT_PINENTRY_TRANSCRIPT='" + (dir_.path() / "pinentry.transcript").string() + "' ";
   }
 
-  void writeConfig(const std::string& toml) const { writeText(dir_.path() / "agent.toml", toml); }
+  void writeConfig(const std::string& toml) const { writeFile(dir_.path() / "agent.toml", toml); }
 
   // stdin is /dev/null: no test waits on a terminal, and `certs remove` sees no terminal.
   Outcome shell(const std::string& command) const {
     const fs::path out = dir_.path() / "command.out";
     const std::string full = env() + command + " </dev/null >'" + out.string() + "' 2>&1";
     const int status = std::system(full.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, readText(out)};
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, readFile(out)};
   }
 
   Outcome install(const std::string& args) const {

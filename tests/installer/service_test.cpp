@@ -13,7 +13,7 @@ class ServiceTest : public InstallerTest {
   fs::path unitFile() const { return dir_.path() / "xdg-config" / "systemd" / "user" / "ehagent.service"; }
 
   std::string execStart() const {
-    std::istringstream unit(readText(unitFile()));
+    std::istringstream unit(readFile(unitFile()));
     for (std::string line; std::getline(unit, line);) {
       if (line.rfind("ExecStart=", 0) == 0) return line.substr(10);
     }
@@ -37,7 +37,7 @@ TEST_F(ServiceTest, InstallWritesTheUserUnitAndSaysSystemdIsNotRunning) {
                                (dir_.path() / "state").string() + " --bundled-trust " +
                                (dir_.path() / "bundled").string();
   EXPECT_EQ(execStart(), expected);
-  const std::string unit = readText(unitFile());
+  const std::string unit = readFile(unitFile());
   for (const char* line : {"\nNoNewPrivileges=yes\n", "\nUMask=0077\n", "\nRestart=on-failure\n",
                            "\n[Install]\nWantedBy=default.target\n"}) {
     EXPECT_NE(unit.find(line), std::string::npos) << line << " missing in\n" << unit;

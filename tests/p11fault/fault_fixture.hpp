@@ -15,6 +15,7 @@
 #include "core/secret.hpp"
 #include "pkcs11/session.hpp"
 #include "tests/p11fault/fault_control.hpp"
+#include "tests/support/support.hpp"
 
 namespace ehagent::p11fault::testing {
 
@@ -26,9 +27,6 @@ inline constexpr const char* authentication_id = "0200000000000000";
 class FaultFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "ehagent-p11fault-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
     std::filesystem::create_directories(dir_ / "tokens");
     std::ofstream(dir_ / "softhsm2.conf") << "directories.tokendir = " << (dir_ / "tokens").string()
                                            << "\nobjectstore.backend = file\nlog.level = ERROR\n";
@@ -44,8 +42,6 @@ class FaultFixture : public ::testing::Test {
     module_.reset();
     ::unsetenv(control_env_var);
     ::unsetenv("SOFTHSM2_CONF");
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
   }
 
   // Runs a shell command line made only of fixed words and paths in our own temp dir.
@@ -93,7 +89,8 @@ class FaultFixture : public ::testing::Test {
     return std::system(command.c_str()) == 0;
   }
 
-  std::filesystem::path dir_;
+  testsupport::TempDir temp_{"ehagent-p11fault"};
+  std::filesystem::path dir_ = temp_.path();
   std::unique_ptr<FaultControl> control_;
   std::shared_ptr<pkcs11::Module> module_;
 };

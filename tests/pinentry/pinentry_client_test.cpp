@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "agent/pin/pinentry.hpp"
+#include "tests/support/support.hpp"
 
 namespace fs = std::filesystem;
 using ehagent::agent::ConfirmRequest;
@@ -23,9 +24,6 @@ namespace {
 class PinentryClient : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "ehagent-pinentry-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
     script_ = dir_ / "script";
     transcript_ = dir_ / "transcript";
     ASSERT_EQ(::setenv("EHAGENT_PINENTRY_SCRIPT", script_.c_str(), 1), 0);
@@ -34,8 +32,6 @@ class PinentryClient : public ::testing::Test {
   void TearDown() override {
     ::unsetenv("EHAGENT_PINENTRY_SCRIPT");
     ::unsetenv("EHAGENT_PINENTRY_TRANSCRIPT");
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
   }
 
   void script(const std::string& actions) { std::ofstream(script_) << actions; }
@@ -69,7 +65,8 @@ class PinentryClient : public ::testing::Test {
     return request;
   }
 
-  fs::path dir_, script_, transcript_;
+  testsupport::TempDir temp_{"ehagent-pinentry"};
+  fs::path dir_ = temp_.path(), script_, transcript_;
 };
 
 TEST_F(PinentryClient, ReturnsThePinTypedAndAsksOnce) {

@@ -5,15 +5,14 @@
 // within the read timeout", a refused one as "refused".
 #include <gtest/gtest.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <thread>
 
 #include "attack_util.hpp"
+#include "tests/support/child_process.hpp"
 #include "tests/tokens/test_keys.hpp"
 #include "tokens/net/https_client.hpp"
 
@@ -21,22 +20,10 @@ namespace ehagent::security {
 namespace {
 
 using tokens::testing::quote;
-using tokens::testing::run;
+using tokens::testing::runShell;
 using tokens::testing::TempDir;
 
-int freePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    throw std::runtime_error("no free port");
-  }
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
+using testsupport::freePort;
 
 bool accepts(int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -52,31 +39,19 @@ bool accepts(int port) {
 // `openssl s_server` on 127.0.0.1, stopped (by its own pid) when the object goes.
 class SServer {
  public:
-  SServer(const std::string& cert, const std::string& key) : port_(freePort()) {
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      const std::string accept = "127.0.0.1:" + std::to_string(port_);
-      ::execlp("openssl", "openssl", "s_server", "-quiet", "-www", "-accept", accept.c_str(), "-cert", cert.c_str(), "-key",
-               key.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
+  SServer(const std::string& cert, const std::string& key)
+      : port_(freePort()),
+        process_({.argv = {"openssl", "s_server", "-quiet", "-www", "-accept", "127.0.0.1:" + std::to_string(port_),
+                           "-cert", cert, "-key", key}}) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (!accepts(port_) && std::chrono::steady_clock::now() < deadline)
+    while (!accepts(port_) && process_.running() && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  ~SServer() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-  SServer(const SServer&) = delete;
-  SServer& operator=(const SServer&) = delete;
   int port() const { return port_; }
 
  private:
   int port_;
-  pid_t pid_ = -1;
+  testsupport::ChildProcess process_;
 };
 
 class TlsAttack : public ::testing::Test {
@@ -108,7 +83,7 @@ class TlsAttack : public ::testing::Test {
   }
   void sh(const std::string& command) {
     std::string out;
-    ASSERT_EQ(run(command, &out), 0) << command << "\n" << out;
+    ASSERT_EQ(runShell(command, &out), 0) << command << "\n" << out;
   }
 
   // The client's verdict on a server presenting `name`, reached as `host`, trusting `trust`.

@@ -1,12 +1,8 @@
 #include "tests/session/agent_harness.hpp"
 
-#include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -19,8 +15,6 @@
 #include "agent/store/clients.hpp"
 #include "agent/config/trust.hpp"
 #include "certs/trust_store.hpp"
-
-extern char** environ;
 
 namespace ehagent::sessiontest {
 namespace {
@@ -85,20 +79,7 @@ AgentHarness::AgentHarness() : fault_(temp_.path() / "fault.conf") {
   fault_.removeCard("eHealth Bob SPECIMEN");
 }
 
-AgentHarness::~AgentHarness() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGTERM);
-  const auto deadline = Clock::now() + std::chrono::seconds(15);
-  int status = 0;
-  while (::waitpid(pid_, &status, WNOHANG) == 0) {
-    if (Clock::now() > deadline) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, &status, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-}
+AgentHarness::~AgentHarness() = default;
 
 void AgentHarness::setPinScript(const std::string& script) {
   testsupport::writeFile(temp_.path() / "pin.script", script);
@@ -125,41 +106,16 @@ void AgentHarness::start(const AgentSettings& settings) {
                                      "card_queue_depth = " + std::to_string(settings.queue_depth) + "\n" +
                                      "log_level = \"debug\"\n" + settings.extra_config);
 
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
-  env_strings.push_back(std::string(p11fault::control_env_var) + "=" + fault_.file().string());
-  env_strings.push_back("EHAGENT_PINENTRY_SCRIPT=" + (temp_.path() / "pin.script").string());
-  env_strings.push_back("EHAGENT_PINENTRY_TRANSCRIPT=" + (temp_.path() / "pin.transcript").string());
-  std::vector<char*> envp;
-  for (auto& s : env_strings) envp.push_back(s.data());
-  envp.push_back(nullptr);
-
-  std::vector<std::string> args = {testsupport::agentExe(), "serve", "--config", config.string(),
-                                   "--bundled-trust", testsupport::bundledTrustDir(),
-                                   "--listen", "127.0.0.1:0", "--socket", socket_.string()};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  int out[2];
-  if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-  const std::string err_path = (temp_.path() / "agent.stderr").string();
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  const int rc = ::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(out[1]);
-  if (rc != 0) {
-    ::close(out[0]);
-    pid_ = -1;
-    throw std::runtime_error("cannot start the agent: " + std::string(std::strerror(rc)));
-  }
-  const std::string ready = readUntil(out[0], Clock::now() + std::chrono::seconds(60), [](const std::string& d) {
-    return d.find('\n') != std::string::npos;
-  });
-  ::close(out[0]);
+  child_.reset();  // a second start() replaces the first agent
+  child_ = std::make_unique<testsupport::ChildProcess>(testsupport::ChildOptions{
+      .argv = {testsupport::agentExe(), "serve", "--config", config.string(), "--bundled-trust",
+               testsupport::bundledTrustDir(), "--listen", "127.0.0.1:0", "--socket", socket_.string()},
+      .env = {std::string(p11fault::control_env_var) + "=" + fault_.file().string(),
+              "EHAGENT_PINENTRY_SCRIPT=" + (temp_.path() / "pin.script").string(),
+              "EHAGENT_PINENTRY_TRANSCRIPT=" + (temp_.path() / "pin.transcript").string()},
+      .pipe_stdout = true,
+      .log_file = temp_.path() / "agent.stderr"});
+  const std::string ready = child_->readLine(std::chrono::seconds(60));
   const auto tcp = ready.find("ready tcp=127.0.0.1:");
   if (tcp == std::string::npos) throw std::runtime_error("the agent did not start: " + ready + stderrLog());
   port_ = static_cast<unsigned short>(std::stoi(ready.substr(tcp + 20)));
@@ -226,7 +182,7 @@ bool AgentHarness::waitForStatus(const std::function<bool(const nlohmann::json&)
                                  std::chrono::seconds deadline) const {
   const auto end = Clock::now() + deadline;
   while (Clock::now() < end) {
-    const HttpResult status = request("GET", "/v1/status", {}, false, false);
+    const HttpResult status = request("GET", "/v1/status");
     const nlohmann::json body = status.json();
     if (status.status == 200 && !body.is_discarded() && predicate(body)) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -234,10 +190,7 @@ bool AgentHarness::waitForStatus(const std::function<bool(const nlohmann::json&)
   return false;
 }
 
-std::string AgentHarness::stderrLog() const {
-  const fs::path file = temp_.path() / "agent.stderr";
-  return fs::exists(file) ? testsupport::readFile(file) : std::string();
-}
+std::string AgentHarness::stderrLog() const { return child_ ? child_->log() : std::string(); }
 
 std::string AgentHarness::transcript() const {
   const fs::path file = temp_.path() / "pin.transcript";

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/p11fault/fault_control.hpp"
+#include "tests/support/child_process.hpp"
 #include "tests/support/support.hpp"
 
 namespace ehagent::sessiontest {
@@ -61,6 +62,7 @@ class AgentHarness {
   [[nodiscard]] std::string transcript() const;
   [[nodiscard]] const fs::path& dir() const { return temp_.path(); }
   [[nodiscard]] const std::string& key() const { return key_; }
+  [[nodiscard]] unsigned short port() const { return port_; }
 
  private:
   int connect(bool unix_socket) const;
@@ -69,7 +71,7 @@ class AgentHarness {
   testsupport::TempDir temp_{"ehagent-session"};
   p11fault::FaultControl fault_;
   std::string key_;
-  pid_t pid_ = -1;
+  std::unique_ptr<testsupport::ChildProcess> child_;  // after the folders: stopped before they go
   unsigned short port_ = 0;
   fs::path socket_;
 };

@@ -126,7 +126,7 @@ TEST_F(SessionCardsTest, FullQueueGives429AndStatusStaysResponsive) {
   const HttpResult busy = agent_.request("POST", "/v1/sign", R"({"data":"BAUG"})");
   EXPECT_EQ(busy.status, 429) << busy.body;
   EXPECT_EQ(busy.json()["code"], "busy");
-  const HttpResult status = agent_.request("GET", "/v1/status", {}, false, false);
+  const HttpResult status = agent_.request("GET", "/v1/status");
   EXPECT_EQ(status.status, 200);
   EXPECT_EQ(slow.get().status, 200);
 }

@@ -293,7 +293,7 @@ TEST_F(SessionCertificatesTest, ANihiiFailingItsCheckDigitsIsKeptWithAWarning) {
   ASSERT_NO_FATAL_FAILURE(reissueAliceEhealth(subject, caTime(-std::chrono::hours(24)),
                                               caTime(std::chrono::hours(24 * 365))));
   ASSERT_NO_FATAL_FAILURE(start({}));
-  const nlohmann::json status = agent_.request("GET", "/v1/status", {}, false, false).json();
+  const nlohmann::json status = agent_.request("GET", "/v1/status").json();
   EXPECT_EQ(status["practitioner"]["nihii"], "10012379004") << status;
   EXPECT_TRUE(warningOf(status["practitioner"]["warnings"], "nihii_check_digits").is_object())
       << status;
@@ -326,7 +326,7 @@ TEST_F(SessionCertificatesTest, StatusAnswersWhileTheRevocationCheckWaits) {
       std::async(std::launch::async, [&] { return agent_.request("POST", "/v1/session"); });
   const int held = acceptOne(listener);  // the check is now waiting for its answer
   ASSERT_GE(held, 0) << agent_.stderrLog();
-  const HttpResult status = agent_.request("GET", "/v1/status", {}, false, false);
+  const HttpResult status = agent_.request("GET", "/v1/status");
   EXPECT_EQ(status.status, 200);
   EXPECT_TRUE(status.json()["session"].is_null()) << status.body;
   ::close(held);  // no answer: soft-fail goes on

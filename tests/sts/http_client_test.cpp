@@ -5,7 +5,7 @@
 
 #include "sandbox/sandbox_pki.hpp"
 #include "sandbox/server.hpp"
-#include "tests/sts/temp_dir.hpp"
+#include "tests/support/support.hpp"
 #include "tokens/error.hpp"
 #include "tokens/net/https_client.hpp"
 
@@ -62,7 +62,7 @@ class HttpClientTest : public ::testing::Test {
     return "no error";
   }
 
-  sts_testing::TempDir dir_;
+  testsupport::TempDir dir_;
   sandbox::SandboxPki pki_;
   std::atomic<int> calls_{0};
 };
@@ -88,7 +88,7 @@ TEST_F(HttpClientTest, UnknownPathIsAnHttpStatusNotAnError) {
 
 TEST_F(HttpClientTest, RefusesAServerCertificateFromAnotherCa) {
   auto server = startServer();
-  sts_testing::TempDir other;
+  testsupport::TempDir other;
   const auto other_pki = sandbox::ensureSandboxPki(other.path());
   auto o = options();
   o.ca_file = other_pki.ca_cert.string();

@@ -1,13 +1,9 @@
 // `ehagent-sandbox serve` as a real process over the specimen: the STS login in fallback mode
 // with the specimen eHealth key, and misbehaviour through the admin endpoint.
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdio>
 
 #include "sandbox/sts_service.hpp"
+#include "tests/support/sandbox_process.hpp"
 #include "tests/support/support.hpp"
 #include "tokens/error.hpp"
 #include "tokens/sign/openssl_signer.hpp"
@@ -20,42 +16,7 @@ using testsupport::SpecimenCopy;
 
 class SandboxServeTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    int out[2];
-    ASSERT_EQ(::pipe(out), 0);
-    const std::string specimen = SpecimenCopy::specimenDir().string();
-    const std::string exe = testsupport::sandboxExe();
-    pid_ = ::fork();
-    ASSERT_GE(pid_, 0);
-    if (pid_ == 0) {
-      ::dup2(out[1], STDOUT_FILENO);
-      ::close(out[0]);
-      ::close(out[1]);
-      ::execl(exe.c_str(), exe.c_str(), "serve", "--specimen", specimen.c_str(), "--listen", "127.0.0.1:0",
-              static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    // The first line names the port; it comes once the server listens.
-    FILE* stream = ::fdopen(out[0], "r");
-    ASSERT_NE(stream, nullptr);
-    char line[256] = {};
-    ASSERT_NE(std::fgets(line, sizeof line, stream), nullptr) << "the sandbox printed nothing";
-    std::fclose(stream);
-    const std::string text(line);
-    const auto prefix = text.find("https://");
-    ASSERT_NE(prefix, std::string::npos) << text;
-    base_ = text.substr(prefix, text.find_last_not_of("\r\n") + 1 - prefix);
-  }
-
-  void TearDown() override {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the sandbox did not stop cleanly";
-    }
-  }
+  void TearDown() override { EXPECT_EQ(sandbox_.stop(), 0) << "the sandbox did not stop cleanly"; }
 
   tokens::StsConfig config() const {
     tokens::StsConfig c;
@@ -76,8 +37,8 @@ class SandboxServeTest : public ::testing::Test {
     return tokens::HttpClient(o).post(base_ + sandbox::kStsAdminPath, method_body, {{"Content-Type", "application/json"}});
   }
 
-  pid_t pid_ = -1;
-  std::string base_;
+  testsupport::SandboxProcess sandbox_;
+  const std::string base_ = sandbox_.base();
 };
 
 TEST_F(SandboxServeTest, IssuesForAliceAndBobInFallbackMode) {

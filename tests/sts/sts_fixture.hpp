@@ -10,7 +10,7 @@
 #include "sandbox/server.hpp"
 #include "sandbox/sts_service.hpp"
 #include "tests/sts/sts_pki.hpp"
-#include "tests/sts/temp_dir.hpp"
+#include "tests/support/support.hpp"
 #include "tokens/error.hpp"
 #include "tokens/sign/openssl_signer.hpp"
 #include "tokens/sts/client.hpp"
@@ -59,7 +59,7 @@ class StsFixture : public ::testing::Test {
     return c;
   }
 
-  void control(const std::string& json) { writeText(dir_.path() / "control.json", json); }
+  void control(const std::string& json) { writeFile(dir_.path() / "control.json", json); }
 
   std::vector<std::string> requests() const {
     std::lock_guard lock(mutex_);

@@ -2,40 +2,18 @@
 // The PKI of the STS tests, made by the openssl CLI (independent of the code under test) in a
 // fresh directory: Belgium Root CA -> Citizen CA -> eID Authentication certificates for Alice
 // (RSA-2048) and Bob (EC P-384); eHealth CA -> their eHealth certificates (RSA-2048).
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
+
+#include "tests/support/support.hpp"
 
 namespace ehagent::sts_testing {
 
-inline std::string readText(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-inline void writeText(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-}
-
-// Runs a shell command; returns its exit code, and its combined output in `output`.
-inline int run(const std::string& command, std::string* output = nullptr) {
-  char name[] = "/tmp/ehagent-sts-run-XXXXXX";
-  const int fd = ::mkstemp(name);
-  if (fd < 0) throw std::runtime_error("mkstemp failed");
-  ::close(fd);
-  const int status = std::system((command + " >" + name + " 2>&1").c_str());
-  if (output != nullptr) *output = readText(name);
-  std::filesystem::remove(name);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+using testsupport::readFile;
+using testsupport::TempDir;
+using testsupport::runShell;
+using testsupport::writeFile;
 
 struct StsPki {
   std::filesystem::path dir;
@@ -82,9 +60,9 @@ leaf bob_auth "/C=BE/CN=Bob SPECIMEN (Authentication)/SN=SPECIMEN/GN=Bob/serialN
 leaf alice_ehealth "/C=BE/O=Federal Government/OU=eHealth-platform Belgium/OU=DOCTOR/OU=NIHII-NUMBER=10012378004/OU=SSIN=78031215280/CN=SSIN=78031215280" ehealth_ca rsa
 leaf bob_ehealth "/C=BE/O=Federal Government/OU=eHealth-platform Belgium/OU=DOCTOR/OU=NIHII-NUMBER=10045636003/OU=SSIN=82110523358/CN=SSIN=82110523358" ehealth_ca rsa
 )SH";
-  writeText(dir / "make.sh", script);
+  writeFile(dir / "make.sh", script);
   std::string out;
-  if (run("sh " + (dir / "make.sh").string() + " " + dir.string(), &out) != 0) {
+  if (runShell("sh " + (dir / "make.sh").string() + " " + dir.string(), &out) != 0) {
     throw std::runtime_error("the test PKI could not be made: " + out);
   }
   return StsPki{dir};

@@ -20,9 +20,9 @@ class StsXmlsecTest : public StsFixture {
  protected:
   bool xmlsecAccepts(const std::string& xml, const std::string& key_option, const std::string& extra = "") {
     const auto file = dir_.path() / "check.xml";
-    writeText(file, xml);
+    writeFile(file, xml);
     std::string out;
-    const int rc = run("xmlsec1 --verify " + key_option + kIds + extra + " '" + file.string() + "'", &out);
+    const int rc = runShell("xmlsec1 --verify " + key_option + kIds + extra + " '" + file.string() + "'", &out);
     last_output_ = out;
     return rc == 0;
   }

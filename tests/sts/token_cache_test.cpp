@@ -153,7 +153,7 @@ TEST_F(TokenCacheTest, PersistsEncryptedOnlyWhenConfigured) {
     tokens::TokenCache cache(options);
     id = cache.obtain(kAlice.ssin, "doctor", source()).assertion_id;
   }
-  const std::string stored = readText(file);
+  const std::string stored = readFile(file);
   EXPECT_EQ(stored.find("10012378004"), std::string::npos) << "the token is stored in the clear";
   EXPECT_EQ(stored.find(id), std::string::npos);
   struct stat st {};
@@ -169,7 +169,7 @@ TEST_F(TokenCacheTest, PersistsEncryptedOnlyWhenConfigured) {
   // A changed byte is refused, not half read.
   std::string damaged = stored;
   damaged[damaged.size() / 2] ^= 0x01;
-  writeText(file, damaged);
+  writeFile(file, damaged);
   EXPECT_THROW(tokens::TokenCache broken(options), tokens::Error);
   // Off by default: a cache without a file writes nothing.
   const auto before = std::distance(std::filesystem::directory_iterator(file.parent_path()), {});

@@ -1,9 +1,12 @@
 // runCommand: fork/exec without a shell, with stdin fed and stdout/stderr drained through poll()
 // so that a chatty program cannot fill a pipe and deadlock against us.
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -93,6 +96,48 @@ CommandResult runCommand(const std::vector<std::string>& argv, const std::string
   }
   result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
+}
+
+CommandResult runShell(const std::string& command) { return runCommand({"/bin/sh", "-c", command + " 2>&1"}); }
+
+int runShell(const std::string& command, std::string* output) {
+  CommandResult result = runShell(command);
+  if (output != nullptr) *output = std::move(result.out);
+  return result.exitCode;
+}
+
+bool commandExists(const std::string& name) {
+  return runCommand({"/bin/sh", "-c", "command -v \"$0\" >/dev/null", name}).exitCode == 0;
+}
+
+bool isRoot() { return ::geteuid() == 0; }
+
+void ensureLocalUser(const std::string& name) {
+  const CommandResult made =
+      runCommand({"useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name});
+  if (made.exitCode != 0 && made.exitCode != 9) {  // 9: the account exists already
+    throw std::runtime_error("useradd " + name + " failed: " + made.err);
+  }
+}
+
+CommandResult runAs(const std::string& user, const std::vector<std::string>& argv) {
+  std::vector<std::string> command = {"runuser", "-u", user, "--"};
+  command.insert(command.end(), argv.begin(), argv.end());
+  return runCommand(command);
+}
+
+unsigned short freePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+                  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
+  ::close(fd);
+  if (!ok) throw std::runtime_error("cannot find a free loopback port");
+  return ntohs(address.sin_port);
 }
 
 }  // namespace ehagent::testsupport

@@ -4,6 +4,8 @@
 //  - TempDir: a fresh directory under $TMPDIR, removed with everything in it at the end.
 //  - runCommand(argv, stdin): runs a program without a shell, feeds stdin, and returns the exit
 //    code with everything it wrote. Use it for the independent verifiers (openssl, xmlsec1, node).
+//    runShell(command) is the same for a shell command line, with stderr folded into out.
+//    A program that keeps running in the background is a ChildProcess (child_process.hpp).
 //  - SpecimenCopy: the specimen (ehagent-sandbox specimen, generated once per build into
 //    specimenDir()) with a private copy of its SoftHSM2 token directory and its own
 //    softhsm2.conf; SOFTHSM2_CONF points at it for the object's lifetime. Make one per fixture
@@ -15,8 +17,10 @@
 //    executable is not part of the build), softhsmModule(); and bundledTrustDir(), the source
 //    tree's data/trust (the real Belgian roots, which do not vouch for the specimen).
 #include <filesystem>
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ehagent::testsupport {
@@ -45,8 +49,22 @@ struct CommandResult {
 // Runs argv[0] (searched in PATH) with the given stdin. Throws std::runtime_error only when the
 // program cannot be started.
 CommandResult runCommand(const std::vector<std::string>& argv, const std::string& input = {});
+CommandResult runShell(const std::string& command);
+// The same, as an exit code, with stdout and stderr in *output when given.
+int runShell(const std::string& command, std::string* output);
+// Whether `name` is a program in PATH.
+bool commandExists(const std::string& name);
+// Another local account, as on a terminal server where several people share the machine. Both
+// need root (the tests that use them skip otherwise): ensureLocalUser creates a system account
+// without a home once; runAs runs argv as that account (runuser), with this process's stdin.
+[[nodiscard]] bool isRoot();
+void ensureLocalUser(const std::string& name);
+CommandResult runAs(const std::string& user, const std::vector<std::string>& argv);
+// A loopback TCP port that was free a moment ago (for programs that cannot listen on port 0).
+unsigned short freePort();
 
-void writeFile(const fs::path& path, const std::string& content);
+void writeFile(const fs::path& path, std::string_view content);
+void writeFile(const fs::path& path, const std::vector<std::uint8_t>& bytes);
 [[nodiscard]] std::string readFile(const fs::path& path);
 
 class SpecimenCopy {

@@ -18,10 +18,14 @@ TempDir::~TempDir() {
   fs::remove_all(path_, ignored);
 }
 
-void writeFile(const fs::path& path, const std::string& content) {
+void writeFile(const fs::path& path, std::string_view content) {
   std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  file << content;
+  file.write(content.data(), static_cast<std::streamsize>(content.size()));
   if (!file.flush()) throw std::runtime_error("cannot write " + path.string());
+}
+
+void writeFile(const fs::path& path, const std::vector<std::uint8_t>& bytes) {
+  writeFile(path, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 std::string readFile(const fs::path& path) {

@@ -35,7 +35,7 @@ class JwsTest : public ::testing::TestWithParam<AlgCase> {
     testing::writeFile(dir_ / "token.jwt", jwt);
     testing::writeFile(dir_ / "expected.json", expected.dump());
     std::string out;
-    const int rc = testing::run(std::string("node ") + quote(std::string(EHAGENT_JOSE_DIR) + "/verify.mjs") + " " +
+    const int rc = testing::runShell(std::string("node ") + quote(std::string(EHAGENT_JOSE_DIR) + "/verify.mjs") + " " +
                                     quote(dir_ / "token.jwt") + " " + quote(cert_pem) + " " +
                                     std::string(jwsName(GetParam().alg)) + " " + quote(dir_ / "expected.json"),
                                 &out);

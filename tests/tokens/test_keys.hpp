@@ -11,56 +11,18 @@
 #include <string>
 
 #include "certs/certificate.hpp"
+#include "tests/support/support.hpp"
 #include "tokens/sign/openssl_signer.hpp"
 
 namespace ehagent::tokens::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "ehagent-tokens-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-  [[nodiscard]] std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using testsupport::readFile;
+using testsupport::runShell;
+using testsupport::TempDir;
+using testsupport::writeFile;
 
 inline std::string quote(const std::string& s) { return "'" + s + "'"; }
 
-// Runs a shell command; returns its exit code, with stdout+stderr in *output when given.
-inline int run(const std::string& command, std::string* output = nullptr) {
-  const std::string full = command + " 2>&1";
-  FILE* pipe = ::popen(full.c_str(), "r");
-  if (pipe == nullptr) return -1;
-  std::string text;
-  char buf[4096];
-  while (std::size_t n = std::fread(buf, 1, sizeof buf, pipe)) text.append(buf, n);
-  const int status = ::pclose(pipe);
-  if (output != nullptr) *output = text;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-inline void writeFile(const std::string& path, std::string_view content) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(content.data(), std::streamsize(content.size()));
-}
-
-inline std::string readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 struct TestKey {
   std::string key_pem_path;
@@ -79,11 +41,11 @@ inline TestKey makeKey(const TempDir& dir, const std::string& name, const std::s
   std::string out;
   int rc = 0;
   if (ca == nullptr) {
-    rc = run("openssl req -x509 -nodes -days 2 " + newkey + " -keyout " + quote(key) + " -out " + quote(cert) + " " + subj, &out);
+    rc = runShell("openssl req -x509 -nodes -days 2 " + newkey + " -keyout " + quote(key) + " -out " + quote(cert) + " " + subj, &out);
   } else {
-    rc = run("openssl req -new -nodes " + newkey + " -keyout " + quote(key) + " -out " + quote(csr) + " " + subj, &out);
+    rc = runShell("openssl req -new -nodes " + newkey + " -keyout " + quote(key) + " -out " + quote(csr) + " " + subj, &out);
     if (rc == 0)
-      rc = run("openssl x509 -req -days 2 -in " + quote(csr) + " -CA " + quote(ca->cert_pem_path) + " -CAkey " +
+      rc = runShell("openssl x509 -req -days 2 -in " + quote(csr) + " -CA " + quote(ca->cert_pem_path) + " -CAkey " +
                    quote(ca->key_pem_path) + " -CAcreateserial -out " + quote(cert),
                &out);
   }

@@ -11,7 +11,7 @@ namespace ehagent::tokens {
 namespace {
 
 using testing::quote;
-using testing::run;
+using testing::runShell;
 using testing::TempDir;
 using testing::TestKey;
 
@@ -50,7 +50,7 @@ class WsSecurityTest : public ::testing::TestWithParam<AlgCase> {
   bool xmlsecAccepts(const std::string& envelope, const std::string& cert_pem) {
     testing::writeFile(dir_ / "env.xml", envelope);
     std::string out;
-    const int rc = run("xmlsec1 --verify --pubkey-cert-pem " + quote(cert_pem) + kSoapIds + kEnvelopeSignature + " " +
+    const int rc = runShell("xmlsec1 --verify --pubkey-cert-pem " + quote(cert_pem) + kSoapIds + kEnvelopeSignature + " " +
                            quote(dir_ / "env.xml"),
                        &out);
     return rc == 0;
@@ -178,12 +178,12 @@ TEST(WsSecurityHub, AssertionIsCopiedByteForByteAndBothSignaturesVerify) {
   const std::string file = dir / "hub.xml";
   testing::writeFile(file, envelope);
   std::string out;
-  EXPECT_EQ(run("xmlsec1 --verify --trusted-pem " + quote(ca.cert_pem_path) + kSoapIds +
+  EXPECT_EQ(runShell("xmlsec1 --verify --trusted-pem " + quote(ca.cert_pem_path) + kSoapIds +
                     " --node-xpath \"//*[local-name()='Assertion']/*[local-name()='Signature']\" " + quote(file),
                 &out),
             0)
       << out;
-  EXPECT_EQ(run("xmlsec1 --verify --pubkey-cert-pem " + quote(holder.cert_pem_path) + kSoapIds + kEnvelopeSignature +
+  EXPECT_EQ(runShell("xmlsec1 --verify --pubkey-cert-pem " + quote(holder.cert_pem_path) + kSoapIds + kEnvelopeSignature +
                     " " + quote(file),
                 &out),
             0)

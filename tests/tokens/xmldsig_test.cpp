@@ -11,7 +11,7 @@ namespace ehagent::tokens {
 namespace {
 
 using testing::quote;
-using testing::run;
+using testing::runShell;
 using testing::TempDir;
 using testing::TestKey;
 
@@ -46,7 +46,7 @@ class XmlDsigTest : public ::testing::TestWithParam<AlgCase> {
     testing::writeFile(file, signed_xml);
     std::string out;
     if (GetParam().alg != SignatureAlgorithm::RsaPssSha256) {
-      const int rc = run("xmlsec1 --verify --trusted-pem " + quote(ca_->cert_pem_path) +
+      const int rc = runShell("xmlsec1 --verify --trusted-pem " + quote(ca_->cert_pem_path) +
                              " --id-attr:ID urn:test:doc " + quote(file),
                          &out);
       return rc == 0;
@@ -72,7 +72,7 @@ class XmlDsigTest : public ::testing::TestWithParam<AlgCase> {
     }
     testing::writeFile(dir_ / "sig.bin", std::string(sig.begin(), sig.end()));
     std::string out;
-    return run("xmllint --exc-c14n " + quote(dir_ / "si.xml") + " > " + quote(dir_ / "si.c14n") +
+    return runShell("xmllint --exc-c14n " + quote(dir_ / "si.xml") + " > " + quote(dir_ / "si.c14n") +
                    " && openssl x509 -pubkey -noout -in " + quote(leaf_->cert_pem_path) + " > " + quote(dir_ / "pub.pem") +
                    " && openssl dgst -sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32 -verify " +
                    quote(dir_ / "pub.pem") + " -signature " + quote(dir_ / "sig.bin") + " " + quote(dir_ / "si.c14n"),

@@ -1,0 +1,25 @@
+#pragma once
+// `ehagent-sandbox serve` as a real process over the stored specimen's PKI: the sandbox STS and hub
+// on loopback HTTPS. Started in the constructor (it returns once the sandbox listens), stopped
+// (SIGTERM, then SIGKILL) in the destructor or by stop().
+#include <string>
+
+#include "tests/support/child_process.hpp"
+
+namespace ehagent::testsupport {
+
+class SandboxProcess {
+ public:
+  SandboxProcess();
+
+  // "https://127.0.0.1:<port>", as the sandbox printed it.
+  [[nodiscard]] const std::string& base() const { return base_; }
+  // The sandbox's exit status (0 when it stopped cleanly on SIGTERM).
+  int stop() { return process_.stop(); }
+
+ private:
+  ChildProcess process_;
+  std::string base_;
+};
+
+}  // namespace ehagent::testsupport
