@@ -42,13 +42,13 @@ class Nginx {
         << " scgi_temp_path " << dir.string() << "/tmp;\n"
         << " server { listen 127.0.0.1:" << port << "; root " << (dir / "www").string()
         << "; default_type application/json; }\n}\n";
-    process_ = std::make_unique<testsupport::ChildProcess>(testsupport::ChildOptions{
+    process_ = std::make_unique<ehagent::testsupport::ChildProcess>(ehagent::testsupport::ChildOptions{
         .argv = {"nginx", "-e", (dir / "logs/error.log").string(), "-p", dir.string(), "-c", (dir / "nginx.conf").string()},
         .stop_signal = SIGQUIT});  // nginx's graceful stop
   }
 
  private:
-  std::unique_ptr<testsupport::ChildProcess> process_;
+  std::unique_ptr<ehagent::testsupport::ChildProcess> process_;
 };
 
 }  // namespace

@@ -65,7 +65,7 @@ class PinentryClient : public ::testing::Test {
     return request;
   }
 
-  testsupport::TempDir temp_{"ehagent-pinentry"};
+  ehagent::testsupport::TempDir temp_{"ehagent-pinentry"};
   fs::path dir_ = temp_.path(), script_, transcript_;
 };
 

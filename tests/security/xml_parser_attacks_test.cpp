@@ -20,7 +20,7 @@ constexpr std::string_view kMarker = "SECRET-MARKER-7d1f";
 class XmlParserAttack : public ::testing::Test {
  protected:
   void SetUp() override { tokens::testing::writeFile(dir_ / "secret.txt", kMarker); }
-  std::string secretUri() const { return "file://" + (dir_ / "secret.txt"); }
+  std::string secretUri() const { return "file://" + (dir_ / "secret.txt").string(); }
 
   // Parses and returns the verdict; when parsing succeeded, the marker must not be in the tree.
   std::string parseVerdict(const std::string& text) {

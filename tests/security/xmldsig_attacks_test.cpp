@@ -77,7 +77,7 @@ TEST_F(XmlDsigAttack, XPointerReferencesAreRefused) {
 }
 
 TEST_F(XmlDsigAttack, ExternalReferencesAreRefused) {
-  const std::string file = "file://" + (dir_ / "leaf.pem");
+  const std::string file = "file://" + (dir_ / "leaf.pem").string();
   for (const std::string& uri : {std::string("http://127.0.0.1:9/doc"), file, std::string("doc1"), std::string("#")}) {
     EXPECT_EQ(ours(replaceOnce(sign(kDoc, *leaf_), kRefUri, "URI=\"" + uri + "\"")), "signature_invalid") << uri;
   }
