@@ -125,7 +125,9 @@ TEST_P(XmlDsigTest, WrappedDuplicateIdIsRejected) {
 TEST_P(XmlDsigTest, ResignedByUntrustedKeyIsRejected) {
   const std::string forged = signDoc("<doc xmlns=\"urn:test\" ID=\"doc1\"><data>hello</data><amount>99</amount></doc>",
                                      *attacker_);
-  if (GetParam().alg != SignatureAlgorithm::RsaPssSha256) EXPECT_FALSE(independentlyValid(forged));
+  if (GetParam().alg != SignatureAlgorithm::RsaPssSha256) {
+    EXPECT_FALSE(independentlyValid(forged));
+  }
   EXPECT_EQ(ourVerdict(forged), "signature_untrusted");
 }
 
