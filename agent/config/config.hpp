@@ -39,6 +39,8 @@ struct Config {
   Limits limits;
   std::size_t card_queue_depth = 8;
   int pin_idle_timeout_minutes = 30;
+  // How long a PIN dialog waits for the practitioner before the login fails (pinentry_failed).
+  int pin_timeout_seconds = 120;
   std::string pinentry = "pinentry";
   std::vector<std::string> modules;
   // The practitioner's SSIN, for a machine where more than one practitioner's eID and eHealth

@@ -61,6 +61,10 @@ const std::vector<ConfigKey>& configKeys() {
        [](const toml::node& n, Config& c) {
          c.pin_idle_timeout_minutes = integer(n, "pin_idle_timeout_minutes", 1, kMaxInt);
        }},
+      {"pin_timeout_seconds",
+       [](const toml::node& n, Config& c) {
+         c.pin_timeout_seconds = integer(n, "pin_timeout_seconds", 5, 3600);
+       }},
       {"pinentry", [](const toml::node& n, Config& c) { c.pinentry = text(n, "pinentry"); }},
       {"modules", [](const toml::node& n, Config& c) { c.modules = texts(n, "modules"); }},
       {"practitioner_ssin",

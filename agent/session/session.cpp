@@ -108,6 +108,7 @@ AgentSession::AgentSession(ServerContext& server)
     : server_(server), state_(std::make_unique<State>()) {
   PinentryOptions pinentry;
   pinentry.program = server.config.pinentry;
+  pinentry.timeout = std::chrono::seconds(server.config.pin_timeout_seconds);
   prompter_ = std::make_unique<PinPrompter>(pinentry);
   if (server.config.sts) {
     const StsSettings& settings = *server.config.sts;

@@ -26,6 +26,7 @@ allowed_origins = ["https://emr.example"]
 log_level = "debug"
 card_queue_depth = 3
 pin_idle_timeout_minutes = 5
+pin_timeout_seconds = 45
 pinentry = "pinentry-gtk-2"
 modules = ["/usr/lib/softhsm/libsofthsm2.so"]
 login_on_insert = false
@@ -42,6 +43,7 @@ hub_id = "1990000035"
   EXPECT_EQ(c.listen, "[::1]:9000");
   EXPECT_EQ(c.allowed_origins, std::vector<std::string>{"https://emr.example"});
   EXPECT_EQ(c.card_queue_depth, 3u);
+  EXPECT_EQ(c.pin_timeout_seconds, 45);
   EXPECT_EQ(c.limits.body_bytes, 2048u);
   EXPECT_EQ(c.limits.max_connections, 11);
   EXPECT_FALSE(c.login_on_insert);

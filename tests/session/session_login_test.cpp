@@ -11,9 +11,11 @@ namespace {
 
 class SessionLoginTest : public ::testing::Test {
  protected:
-  void startIdentified(const std::string& script) {
+  void startIdentified(const std::string& script, const std::string& extra_config = {}) {
     agent_.setPinScript(script);
-    agent_.start();
+    AgentSettings settings;
+    settings.extra_config = extra_config;
+    agent_.start(settings);
     ASSERT_TRUE(agent_.waitForStatus([](const nlohmann::json& s) {
       return s.contains("practitioner") && s["practitioner"].is_object() &&
              s["practitioner"].value("ssin", "") == "78031215280";
@@ -122,6 +124,16 @@ TEST_F(SessionLoginTest, CancelGivesPinCancelledWithoutALogin) {
   EXPECT_EQ(agent_.fault().loginCount(kAliceEid), 0u);
   const HttpResult audit = agent_.request("GET", "/v1/audit?operation=login");
   EXPECT_NE(audit.body.find("pin_cancelled"), std::string::npos) << audit.body;
+}
+
+// A PIN dialog nobody answers ends the login after pin_timeout_seconds, told to pinentry too.
+TEST_F(SessionLoginTest, ThePinTimeoutIsAConfigKey) {
+  startIdentified("hang\n", "pin_timeout_seconds = 5\n");
+  const HttpResult login = agent_.request("POST", "/v1/session");
+  EXPECT_EQ(login.json()["code"], "pinentry_failed") << login.body;
+  EXPECT_NE(login.body.find("within 5 s"), std::string::npos) << login.body;
+  EXPECT_NE(agent_.transcript().find("SETTIMEOUT 5"), std::string::npos) << agent_.transcript();
+  EXPECT_EQ(agent_.fault().loginCount(kAliceEid), 0u);
 }
 
 TEST_F(SessionLoginTest, PinpadLoginAsksNothingThroughPinentry) {
