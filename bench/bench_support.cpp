@@ -143,7 +143,6 @@ bool answersStatus(unsigned short port) {
   }
 }
 
-
 double wrkRps(const std::string& url, int seconds, const std::string& bearer) {
   std::vector<std::string> argv = {"wrk", "-t2", "-c64", "-d" + std::to_string(seconds) + "s"};
   if (!bearer.empty()) argv.insert(argv.end(), {"-H", "Authorization: Bearer " + bearer});

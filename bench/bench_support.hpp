@@ -111,7 +111,6 @@ class HttpClient {
 // Whether GET /v1/status on this loopback port answers 200 now (false when nothing listens).
 bool answersStatus(unsigned short port);
 
-
 // `wrk -t2 -c64 -d<seconds>s url` (with `Authorization: Bearer <bearer>` when given): requests per
 // second; throws when wrk saw errors or non-2xx answers, so that a refused connection never
 // passes for throughput.

@@ -1,6 +1,7 @@
 // status_rps: requests per second on a client's GET /v1/status (its key checked) of the real
-// `ehagent serve` (every specimen card present and read), with 64 keep-alive connections (wrk -t2 -c64), against nginx serving a
-// static JSON of the same size, on this machine in the same run and with the same wrk settings.
+// `ehagent serve` (every specimen card present and read), with 64 keep-alive connections
+// (wrk -t2 -c64), against nginx serving a static JSON of the same size, on this machine in the
+// same run and with the same wrk settings.
 // The two are measured in turn, twice each, and the better run of each is kept: on a shared
 // machine a neighbour's burst can only lower a run, never raise it. The agent runs at its default
 // log level, which writes a line per request; nginx's access log is off.

@@ -1,6 +1,5 @@
 #include "tests/certs/test_pki.hpp"
 
-#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -10,11 +9,12 @@ namespace ehagent::certs::testing {
 namespace fs = std::filesystem;
 
 void run(const std::string& command, const fs::path& log) {
-  const std::string full = command + " >>'" + log.string() + "' 2>&1";
-  if (std::system(full.c_str()) != 0) {
-    const std::string text = readFile(log);
+  std::string output;
+  const int rc = testsupport::runShell(command, &output);
+  std::ofstream(log, std::ios::app) << output;
+  if (rc != 0) {
     throw std::runtime_error("command failed: " + command + "\n" +
-                             text.substr(text.size() > 2000 ? text.size() - 2000 : 0));
+                             output.substr(output.size() > 2000 ? output.size() - 2000 : 0));
   }
 }
 

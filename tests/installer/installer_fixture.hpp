@@ -53,10 +53,8 @@ class InstallerTest : public ::testing::Test {
 
   // stdin is /dev/null: no test waits on a terminal, and `certs remove` sees no terminal.
   Outcome shell(const std::string& command) const {
-    const fs::path out = dir_.path() / "command.out";
-    const std::string full = env() + command + " </dev/null >'" + out.string() + "' 2>&1";
-    const int status = std::system(full.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, readFile(out)};
+    const auto result = testsupport::runShell(env() + command + " </dev/null");
+    return {result.exitCode, result.out};
   }
 
   Outcome install(const std::string& args) const {

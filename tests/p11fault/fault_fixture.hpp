@@ -46,7 +46,8 @@ class FaultFixture : public ::testing::Test {
 
   // Runs a shell command line made only of fixed words and paths in our own temp dir.
   void run(const std::string& command) {
-    ASSERT_EQ(std::system((command + " >" + (dir_ / "last.log").string() + " 2>&1").c_str()), 0) << command;
+    std::string output;
+    ASSERT_EQ(testsupport::runShell(command, &output), 0) << command << "\n" << output;
   }
 
   void makeCard(const std::string& label, const std::string& name, const std::string& keyOptions) {
@@ -81,12 +82,11 @@ class FaultFixture : public ::testing::Test {
                                      const pkcs11::Bytes& signature) {
     const auto data_file = dir_ / "data.bin";
     const auto sig_file = dir_ / "signature.bin";
-    std::ofstream(data_file, std::ios::binary) << data;
-    std::ofstream(sig_file, std::ios::binary)
-        .write(reinterpret_cast<const char*>(signature.data()), static_cast<std::streamsize>(signature.size()));
-    const std::string command = "openssl dgst -sha256 -verify " + (dir_ / (name + ".pub")).string() +
-                                " -signature " + sig_file.string() + " " + data_file.string() + " >/dev/null 2>&1";
-    return std::system(command.c_str()) == 0;
+    testsupport::writeFile(data_file, data);
+    testsupport::writeFile(sig_file, signature);
+    return testsupport::runCommand({"openssl", "dgst", "-sha256", "-verify", (dir_ / (name + ".pub")).string(),
+                                    "-signature", sig_file.string(), data_file.string()})
+               .exitCode == 0;
   }
 
   testsupport::TempDir temp_{"ehagent-p11fault"};

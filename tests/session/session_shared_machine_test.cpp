@@ -9,7 +9,6 @@
 namespace ehagent::sessiontest {
 namespace {
 
-constexpr const char* kOtherAccount = "ehagent-other";
 constexpr const char* kAliceSsin = "78031215280";
 constexpr const char* kBobSsin = "82110523358";  // his eID is the patient's card here
 
@@ -21,7 +20,7 @@ bool bothCardsRead(const nlohmann::json& s) {
 
 TEST(SessionSharedMachine, AnotherAccountLearnsOnlyTheVersionFromStatus) {
   if (!testsupport::isRoot()) GTEST_SKIP() << "creating a second local account needs root";
-  testsupport::ensureLocalUser(kOtherAccount);
+  const testsupport::LocalUser other_account;
   AgentHarness agent;
   agent.start({8, "pin 1234\npin 1234\n"});
   ASSERT_TRUE(agent.waitForStatus(bothCardsRead)) << agent.stderrLog();
@@ -30,7 +29,7 @@ TEST(SessionSharedMachine, AnotherAccountLearnsOnlyTheVersionFromStatus) {
   ASSERT_NE(client.body.find(kBobSsin), std::string::npos) << "a client is told about the patient's card";
 
   const std::string url = "http://127.0.0.1:" + std::to_string(agent.port()) + "/v1/status";
-  const auto other = testsupport::runAs(kOtherAccount, {"curl", "-sS", "--fail-with-body", url});
+  const auto other = other_account.runAs({"curl", "-sS", "--fail-with-body", url});
   ASSERT_EQ(other.exitCode, 0) << other.err;
   const auto body = nlohmann::json::parse(other.out, nullptr, false);
   ASSERT_TRUE(body.is_object()) << other.out;
@@ -40,8 +39,8 @@ TEST(SessionSharedMachine, AnotherAccountLearnsOnlyTheVersionFromStatus) {
   EXPECT_EQ(other.out.find("SPECIMEN"), std::string::npos) << other.out;
 
   // The Unix socket is not even reachable from the other account.
-  const auto through_socket = testsupport::runAs(
-      kOtherAccount, {"curl", "-sS", "--unix-socket", (agent.dir() / "api.sock").string(), "http://localhost/v1/status"});
+  const auto through_socket = other_account.runAs(
+      {"curl", "-sS", "--unix-socket", (agent.dir() / "api.sock").string(), "http://localhost/v1/status"});
   EXPECT_NE(through_socket.exitCode, 0) << through_socket.out;
 }
 

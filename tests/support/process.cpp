@@ -112,16 +112,18 @@ bool commandExists(const std::string& name) {
 
 bool isRoot() { return ::geteuid() == 0; }
 
-void ensureLocalUser(const std::string& name) {
+LocalUser::LocalUser() {
+  static int count = 0;
+  name_ = "ehagent-t" + std::to_string(::getpid()) + "-" + std::to_string(++count);
   const CommandResult made =
-      runCommand({"useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name});
-  if (made.exitCode != 0 && made.exitCode != 9) {  // 9: the account exists already
-    throw std::runtime_error("useradd " + name + " failed: " + made.err);
-  }
+      runCommand({"useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name_});
+  if (made.exitCode != 0) throw std::runtime_error("useradd " + name_ + " failed: " + made.err);
 }
 
-CommandResult runAs(const std::string& user, const std::vector<std::string>& argv) {
-  std::vector<std::string> command = {"runuser", "-u", user, "--"};
+LocalUser::~LocalUser() { (void)runCommand({"userdel", name_}); }  // a leftover account is harmless
+
+CommandResult LocalUser::runAs(const std::vector<std::string>& argv) const {
+  std::vector<std::string> command = {"runuser", "-u", name_, "--"};
   command.insert(command.end(), argv.begin(), argv.end());
   return runCommand(command);
 }

@@ -54,12 +54,22 @@ CommandResult runShell(const std::string& command);
 int runShell(const std::string& command, std::string* output);
 // Whether `name` is a program in PATH.
 bool commandExists(const std::string& name);
-// Another local account, as on a terminal server where several people share the machine. Both
-// need root (the tests that use them skip otherwise): ensureLocalUser creates a system account
-// without a home once; runAs runs argv as that account (runuser), with this process's stdin.
+// Another local account, as on a terminal server where several people share the machine. It
+// needs root (the tests that use it skip otherwise): LocalUser creates a system account without a
+// home, named for this process, and deletes it again; runAs runs argv as that account (runuser).
 [[nodiscard]] bool isRoot();
-void ensureLocalUser(const std::string& name);
-CommandResult runAs(const std::string& user, const std::vector<std::string>& argv);
+class LocalUser {
+ public:
+  LocalUser();
+  ~LocalUser();
+  LocalUser(const LocalUser&) = delete;
+  LocalUser& operator=(const LocalUser&) = delete;
+  [[nodiscard]] const std::string& name() const noexcept { return name_; }
+  CommandResult runAs(const std::vector<std::string>& argv) const;
+
+ private:
+  std::string name_;
+};
 // A loopback TCP port that was free a moment ago (for programs that cannot listen on port 0).
 unsigned short freePort();
 
