@@ -2,15 +2,23 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pwd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
 
 #include "certs/error.hpp"
 #include "certs/expiry.hpp"
+#include "agent/config/paths.hpp"
+#include "agent/config/revocation.hpp"
 #include "installer/certificate_checks.hpp"
 #include "installer/token_certificates.hpp"
 
@@ -60,6 +68,50 @@ Probe probeAgent(const agent::ListenAddress& addr) {
   }
   close(fd);
   return p;
+}
+
+// The account that owns the socket listening on `port`, from the kernel's socket tables
+// (/proc/net/tcp, tcp6; readable by every user). On a shared machine another user's agent answers
+// on a loopback port exactly as this user's would: only its owner tells them apart.
+std::optional<uid_t> listenerOwner(unsigned short port) {
+  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream in(table);
+    std::string line;
+    std::getline(in, line);  // the header
+    while (std::getline(in, line)) {
+      std::istringstream fields(line);
+      std::string slot, local, remote, state, queues, timer, retransmits;
+      unsigned long uid = 0;
+      if (!(fields >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid)) continue;
+      const std::size_t colon = local.rfind(':');
+      constexpr const char* listening = "0A";
+      if (colon == std::string::npos || state != listening) continue;
+      if (std::stoul(local.substr(colon + 1), nullptr, 16) == port) return static_cast<uid_t>(uid);
+    }
+  }
+  return std::nullopt;
+}
+
+std::string accountName(uid_t uid) {
+  const passwd* entry = ::getpwuid(uid);
+  const std::string number = "uid " + std::to_string(uid);
+  return entry != nullptr ? std::string(entry->pw_name) + " (" + number + ")" : number;
+}
+
+// Whether this user's agent answers on its Unix socket: the socket is connectable and its peer,
+// as the kernel reports it (SO_PEERCRED), is this user.
+bool ownSocketAnswers(const fs::path& path) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+  ucred peer{};
+  socklen_t length = sizeof peer;
+  const bool ours = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+                    ::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &length) == 0 && peer.uid == ::getuid();
+  ::close(fd);
+  return ours;
 }
 
 void checkModules(const std::vector<std::string>& modules, std::vector<Check>& out) {
@@ -113,7 +165,10 @@ void checkCertificates(const Context& ctx, const std::vector<std::string>& modul
                    store.problems().empty() ? "" : "remove or replace the skipped files"});
   }
   const auto now = std::chrono::system_clock::now();
-  certs::RevocationChecker checker(ctx.revocation(), store);
+  certs::RevocationOptions revocation = agent::revocationOptions(ctx.config, ctx.stateDir);
+  // The doctor looks and changes nothing: without a state dir there is no answer cache to use.
+  if (!fs::is_directory(ctx.stateDir)) revocation.cacheFile.clear();
+  certs::RevocationChecker checker(revocation, store);
   bool any = false;
   for (const auto& t : listTokenCertificates(modules)) {
     if (t.certificate.isCa()) continue;
@@ -146,9 +201,22 @@ void checkAgent(const Context& ctx, std::vector<Check>& out) {
   }
   const std::string where = ctx.config.listen;
   const Probe p = probeAgent(addr);
-  if (p.answered) {
-    out.push_back({"agent", "ok", "answering on " + where, ""});
-    out.push_back({"port", "ok", where + " is used by the agent", ""});
+  const std::optional<uid_t> owner = p.connected ? listenerOwner(addr.port) : std::nullopt;
+  const fs::path socket = ctx.config.socket.empty() ? agent::defaultSocketPath() : fs::path(ctx.config.socket);
+  if (p.answered && owner && *owner != ::getuid()) {
+    out.push_back({"agent", "fail",
+                   "the agent on " + where + " is another user's, " + accountName(*owner) + "; yours " +
+                       (ownSocketAnswers(socket) ? "answers on " + socket.string() + " only" : "is not running"),
+                   "each user on this machine needs a port of their own: set listen = \"" + addr.host + ":" +
+                       std::to_string(addr.port + 1) + "\" in " + ctx.configFile.string() +
+                       ", then start yours: systemctl --user start ehagent"});
+    out.push_back({"port", "fail", where + " is used by the agent of " + accountName(*owner), "choose another port"});
+  } else if (p.answered) {
+    const std::string whose = owner ? "yours, " + accountName(*owner) : "its owner could not be read from /proc/net/tcp";
+    std::string detail = "answering on " + where + " (" + whose + ")";
+    if (ownSocketAnswers(socket)) detail += " and on " + socket.string();
+    out.push_back({"agent", owner ? "ok" : "warn", detail, owner ? "" : "check that the agent on the port is yours"});
+    out.push_back({"port", "ok", where + " is used by your agent", ""});
   } else if (p.connected) {
     out.push_back({"agent", "fail", "something on " + where + " does not answer like the agent",
                    "stop the other program or change listen in agent.toml"});

@@ -2,8 +2,14 @@
 // One HTTP/1.1 connection: read with limits and timeouts, hand the request to the router, write,
 // repeat while keep-alive. One request is handled at a time, so at most one response is pending
 // per connection. Works for TCP and Unix sockets alike.
+#include <sys/socket.h>
+
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <memory>
+#include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -46,6 +52,22 @@ boost::asio::awaitable<void> writeAndClose(Stream& stream, Response response) {
   stream.socket().shutdown(Stream::socket_type::shutdown_send, ec);
 }
 
+// Watches a connection while its request is handled: a peer that closes (EOF or reset) stops
+// `gone`. Bytes of a pipelined next request stop the watch without stopping `gone`.
+template <class Socket>
+void watchForHangUp(Socket& socket, std::shared_ptr<std::stop_source> gone) {
+  // The handler keeps the descriptor, not the socket: it may run after the socket is gone, and a
+  // peek at a closed or reused descriptor harms nothing.
+  socket.async_wait(Socket::wait_read, [fd = socket.native_handle(), gone](const boost::system::error_code& ec) {
+    if (ec) return;  // cancelled: the response is ready
+    char byte = 0;
+    const ssize_t peeked = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (peeked == 0 || (peeked < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+      gone->request_stop();
+    }
+  });
+}
+
 template <class Stream>
 boost::asio::awaitable<void> serveConnection(Stream stream, ConnectionEnv env) {
   namespace beast = boost::beast;
@@ -84,11 +106,17 @@ boost::asio::awaitable<void> serveConnection(Stream stream, ConnectionEnv env) {
       co_return;
     }
     stream.expires_never();  // a card operation may take as long as the practitioner needs
-    CountedScope counted(env.in_flight);  // shutdown waits for it
+    auto counted = std::make_optional<CountedScope>(env.in_flight);  // shutdown waits for it
     const Request request = parser.release();
-    RequestContext context{env.context, env.accepted_hosts, {}, {}, {}, false};
+    auto gone = std::make_shared<std::stop_source>();
+    RequestContext context{env.context, env.accepted_hosts, {}, {}, {}, false, gone->get_token()};
+    watchForHangUp(stream.socket(), gone);
     Response response = co_await env.router.handle(request, context);
+    stream.socket().cancel(ec);  // ends the watch; no other operation is pending on the socket
     if (context.start_event_stream && response.result() == http::status::ok) {
+      // An event stream has nothing to finish: shutdown does not wait for it (it would wait for
+      // the next event or keep-alive), the stopped I/O threads end it.
+      counted.reset();
       co_await streamEvents(stream, context, response, env.stopping);
       co_return;
     }

@@ -51,6 +51,10 @@ Problem methodNotAllowed(std::string method, std::string allowed) {
 Problem busy(std::string detail) {
   return make(429, "busy", "The card is busy", std::move(detail));
 }
+Problem clientGone() {
+  return make(400, "client_disconnected", "The client went away",
+              "the client disconnected before the PIN was given; its PIN dialog was closed");
+}
 Problem noCard(std::string detail) {
   return make(409, "no_card", "No card", std::move(detail));
 }

@@ -49,6 +49,9 @@ Problem cardRemoved(std::string detail);
 Problem pinIncorrect(int tries_left, const std::string& credential);
 Problem pinLocked(const std::string& credential);
 Problem pinCancelled();
+// The client disconnected while its PIN dialog was open; the dialog was closed. Nobody reads the
+// answer: the code is for the audit row and the log.
+Problem clientGone();
 Problem notLoggedIn();
 // The login refused the practitioner's certificate before any PIN was asked. `code` is the
 // certs::Error code (certificate_expired, certificate_revoked, revocation_unknown, ...);

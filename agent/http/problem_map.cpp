@@ -103,6 +103,8 @@ Problem problemFromException(std::exception_ptr error) {
     return fromPkcs11(e);
   } catch (const PinentryCancelled&) {
     return problems::pinCancelled();
+  } catch (const PinentryAbandoned&) {
+    return problems::clientGone();
   } catch (const PinentryError& e) {
     spdlog::error("pinentry: {}", e.what());
     return withCode(500, "pinentry_failed", "The PIN dialog failed", e.what());

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <utility>  // before asio: Boost 1.74 awaitable.hpp uses std::exchange without it
 #include <vector>
@@ -50,6 +51,8 @@ struct RequestContext {
   std::map<std::string, std::string> path_params;  // {hub} -> "rsw"
   std::map<std::string, std::string> query;        // decoded query parameters
   bool start_event_stream = false;  // set by GET /v1/events: the connection turns into SSE
+  // Stopped when the client disconnects while its request is handled: a PIN dialog it opened closes.
+  std::stop_token client_gone;
 };
 
 using Handler = std::function<boost::asio::awaitable<Response>(const Request&, RequestContext&)>;

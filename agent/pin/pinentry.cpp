@@ -11,6 +11,8 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <optional>
+#include <stop_token>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -82,8 +84,15 @@ struct SpawnSetup {
 // One run of the pinentry program: spawned, greeted, asked, and reaped when this dies.
 class Conversation {
  public:
-  explicit Conversation(const PinentryOptions& options)
+  explicit Conversation(const PinentryOptions& options, std::stop_token abandon = {})
       : program_(options.program), timeout_(options.timeout), deadline_(Clock::now() + options.timeout + grace) {
+    if (abandon.stop_possible()) {
+      // A stop request wakes the poll in waitReadable through this pipe, whichever thread asks.
+      Pipe wake = makePipe();
+      wake_read_ = std::move(wake.read_end);
+      wake_write_ = std::move(wake.write_end);
+      on_abandon_.emplace(std::move(abandon), Wake{wake_write_.get()});
+    }
     spawn(options);
     try {
       const assuan::Response greeting = read();
@@ -235,8 +244,13 @@ class Conversation {
         reap(Clock::now() + grace);
         fail("gave no answer within " + std::to_string(timeout_.count()) + " s");
       }
-      pollfd watched{from_child_.get(), POLLIN, 0};
-      const int ready = ::poll(&watched, 1, static_cast<int>(left.count()));
+      std::array<pollfd, 2> watched{pollfd{from_child_.get(), POLLIN, 0}, pollfd{wake_read_.get(), POLLIN, 0}};
+      const int ready = ::poll(watched.data(), wake_read_.get() >= 0 ? 2 : 1, static_cast<int>(left.count()));
+      if (ready > 0 && watched[1].revents != 0) {
+        ::kill(pid_, SIGTERM);  // pinentry closes its window on SIGTERM
+        reap(Clock::now() + grace);
+        throw PinentryAbandoned();
+      }
       if (ready > 0) return;
       if (ready < 0 && errno != EINTR) fail("could not be waited on: " + std::string(std::strerror(errno)));
     }
@@ -267,12 +281,22 @@ class Conversation {
     return "no exit status";
   }
 
+  struct Wake {
+    int fd;
+    void operator()() const noexcept {
+      const char byte = 1;
+      [[maybe_unused]] const ssize_t ignored = ::write(fd, &byte, 1);
+    }
+  };
+
   std::string program_;
   std::chrono::seconds timeout_;
   Clock::time_point deadline_;
   pid_t pid_ = -1;
   bool reaped_ = true;
   UniqueFd to_child_, from_child_;
+  UniqueFd wake_read_, wake_write_;
+  std::optional<std::stop_callback<Wake>> on_abandon_;  // after the pipe: unregistered before it closes
   std::array<char, 4 * assuan::max_line_bytes> buffer_{};
   std::size_t used_ = 0;
 };
@@ -287,7 +311,8 @@ void describe(Conversation& conversation, std::string_view title, std::string_vi
 Pinentry::Pinentry(PinentryOptions options) : options_(std::move(options)) {}
 
 Secret Pinentry::getPin(const PinRequest& request) const {
-  Conversation conversation(options_);
+  if (request.abandon.stop_requested()) throw PinentryAbandoned();
+  Conversation conversation(options_, request.abandon);
   describe(conversation, request.title, request.description);
   if (!request.prompt.empty()) conversation.require("SETPROMPT", request.prompt);
   if (!request.error.empty()) conversation.require("SETERROR", request.error);
@@ -320,14 +345,15 @@ void Pinentry::message(std::string_view title, std::string_view description) con
   conversation.fail("refused MESSAGE: " + std::to_string(response.errorCode()) + " " + response.text());
 }
 
-std::string pinDescription(const PinPurpose& purpose) {
+std::string pinDescription(const PinPurpose& purpose, std::string_view credential) {
   std::string text = purpose.client_name + " asks to " + purpose.action;
   if (purpose.patient_ssin) text += " for patient " + *purpose.patient_ssin;
-  text += ". PIN for " + purpose.holder_name + "'s eID";
+  text += ". PIN for " + purpose.holder_name + "'s " + std::string(credential);
   if (purpose.tries_left) {
     const unsigned tries = *purpose.tries_left;
     text += " (" + std::to_string(tries) + (tries == 1 ? " try left)" : " tries left)");
   }
+  if (!purpose.detail.empty()) text += "\n\n" + purpose.detail;
   return text;
 }
 

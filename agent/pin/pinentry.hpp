@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <stop_token>
 #include <string_view>
 #include <vector>
 
@@ -17,6 +18,13 @@ namespace ehagent::agent {
 class PinentryCancelled : public std::runtime_error {
  public:
   PinentryCancelled() : std::runtime_error("the PIN dialog was cancelled") {}
+};
+
+// The one who asked went away (a client that disconnected): the dialog was closed and its
+// program ended, so that no PIN dialog outlives the question it belongs to.
+class PinentryAbandoned : public std::runtime_error {
+ public:
+  PinentryAbandoned() : std::runtime_error("the PIN dialog was closed: the client that asked went away") {}
 };
 
 // The dialog could not be shown or answered: a missing program, a crash, a timeout, or a program
@@ -41,6 +49,7 @@ struct PinRequest {
   std::string prompt = "PIN:";
   std::string error;  // shown above the field (SETERROR) when the user asked to try again
   std::string keyinfo;  // optional cache key (SETKEYINFO); pinentry's own cache is never offered
+  std::stop_token abandon;  // once stopped, the dialog is closed and getPin throws PinentryAbandoned
 };
 
 struct ConfirmRequest {
@@ -55,7 +64,7 @@ class Pinentry {
  public:
   explicit Pinentry(PinentryOptions options = {});
 
-  // Throws PinentryCancelled or PinentryError.
+  // Throws PinentryCancelled, PinentryAbandoned or PinentryError.
   [[nodiscard]] Secret getPin(const PinRequest& request) const;
   // True when the user confirmed; false when they declined or cancelled. Throws PinentryError.
   [[nodiscard]] bool confirm(const ConfirmRequest& request) const;
@@ -76,7 +85,9 @@ struct PinPurpose {
   std::optional<std::string> patient_ssin;
   std::string holder_name;
   std::optional<unsigned> tries_left;
+  std::string detail;  // a line after the question, for the careful reader: "SHA-256 ...: 3a7f..."
 };
-[[nodiscard]] std::string pinDescription(const PinPurpose& purpose);
+// `credential` is whose PIN it is: "eID", "eHealth certificate", "eID (patient's PIN)".
+[[nodiscard]] std::string pinDescription(const PinPurpose& purpose, std::string_view credential = "eID");
 
 }  // namespace ehagent::agent

@@ -26,7 +26,7 @@ void addSessionRoutes(Router& router) {
               "Log the practitioner in (PIN through pinentry or the pinpad)",
               [](const Request& request, RequestContext& context) -> boost::asio::awaitable<Response> {
                 AgentSession& session = sessionOf(context, "login");
-                const nlohmann::json described = co_await session.login(context.client);
+                const nlohmann::json described = co_await session.login(context.client, context.client_gone);
                 co_return jsonResponse(request, http::status::ok,
                                        {{"session", described}, {"practitioner", practitionerBody(session.identified())}});
               }});

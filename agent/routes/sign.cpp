@@ -1,8 +1,11 @@
 // POST /v1/sign: a generic signature with the eID Signature key (non-repudiation), the PIN asked
 // for this one signature. Body: {"data": base64} or {"digest": base64, "digest_algorithm":
-// "SHA-256"|"SHA-384"|"SHA-512"}, optional "patient" (SSIN, for the prompt and the audit).
+// "SHA-256"|"SHA-384"|"SHA-512"}, optional "patient" (SSIN, for the prompt and the audit) and
+// "document_kind" (the client's word for the document, for the prompt: "prescription").
 // The Authentication key is never used here: it signs only what the agent builds itself.
 #include <openssl/evp.h>
+
+#include <algorithm>
 
 #include "core/base64.hpp"
 #include "core/bytes.hpp"
@@ -49,6 +52,17 @@ SignatureRequest readSignInput(const Request& request, const std::string& client
     }
     input.patient_ssin = patient;
   }
+  if (body.contains("document_kind")) {
+    // Shown in the PIN dialog as the client's name for the document: one short printable line.
+    const std::string kind = requireString(body, "document_kind");
+    const bool printable = std::none_of(kind.begin(), kind.end(), [](char c) {
+      return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+    });
+    if (kind.empty() || kind.size() > 60 || !printable) {
+      throw ProblemError(problems::invalidInput("/document_kind", "document_kind must be 1 to 60 printable characters"));
+    }
+    input.document_kind = kind;
+  }
   return input;
 }
 
@@ -67,6 +81,7 @@ void addSignRoutes(Router& router) {
               "Sign data with the eID Signature key (the PIN is asked every time)",
               [](const Request& request, RequestContext& context) -> boost::asio::awaitable<Response> {
                 SignatureRequest input = readSignInput(request, context.client);
+                input.abandon = context.client_gone;
                 const std::vector<std::uint8_t>& shown = input.data.empty() ? input.digest : input.data;
                 const std::string signed_sha256 = sha256Hex(asText(shown));
                 AgentSession* session = context.server.session;

@@ -129,6 +129,7 @@ void CardMonitor::watch(std::stop_token stop, std::string module_path) {
       }
       last_scan = now;
     }
+    session_.checkHeldLogins();
     session_.expireIdle();
     std::unique_lock lock(mutex);
     wake.wait_for(lock, stop, options_.tick, [] { return false; });

@@ -45,17 +45,37 @@ LoginCertificate loginCertificateOf(const CardInfo& card, CardKeyRole role) {
 
 }  // namespace
 
-boost::asio::awaitable<nlohmann::json> AgentSession::login(std::string client) {
+// Marks the session's one login attempt as ended, on every path out of login().
+struct AgentSession::LoginRunning {
+  AgentSession& session;
+  explicit LoginRunning(AgentSession& s) : session(s) {}
+  LoginRunning(const LoginRunning&) = delete;
+  LoginRunning& operator=(const LoginRunning&) = delete;
+  ~LoginRunning() {
+    std::lock_guard lock(session.mutex_);
+    session.state_->login_running = false;
+  }
+};
+
+boost::asio::awaitable<nlohmann::json> AgentSession::login(std::string client, std::stop_token abandon) {
   std::optional<PractitionerInfo> who;
   std::vector<CardInfo> all;
   nlohmann::json current;
+  bool token_pending = false;
+  bool running = false;
+  std::shared_ptr<LoggedInToken> pending_eid;
   {
     std::lock_guard lock(mutex_);
     who = state_->practitioner;
     if (who && state_->eid) {
       state_->last_use = std::chrono::steady_clock::now();
-      current = sessionJsonLocked();  // already logged in: the PIN state is still valid
+      token_pending = tokenPendingLocked();
+      // Already logged in: the PIN state is still valid.
+      if (token_pending) pending_eid = state_->eid;
+      else current = sessionJsonLocked();
     }
+    running = state_->login_running;
+    if (who && current.is_null() && !running) state_->login_running = true;
     for (const auto& [path, cards] : state_->cards) all.insert(all.end(), cards.begin(), cards.end());
   }
   const auto audit = [&](const std::string& outcome, const std::string& code) {
@@ -66,80 +86,27 @@ boost::asio::awaitable<nlohmann::json> AgentSession::login(std::string client) {
     audit("ok", "");
     co_return current;
   }
-  if (!who) {
-    const Problem refused = problems::noCard("no practitioner eID card is inserted");
+  const auto refuse = [&](const Problem& refused) {
     audit("refused", refused.code);
     throw ProblemError(refused);
-  }
-  const auto cardOf = [&](const std::string& label) {
-    for (const CardInfo& card : all) {
-      if (card.token_label == label) return card;
-    }
-    throw ProblemError(problems::cardRemoved("the card " + label + " was removed"));
   };
-
-  std::shared_ptr<LoggedInToken> eid;
-  std::shared_ptr<LoggedInToken> ehealth;
+  if (!who) refuse(problems::noCard("no practitioner eID card is inserted"));
+  // A second dialog would queue behind the first on the card, and its client would wait without
+  // an answer: it is told at once instead.
+  if (running) {
+    refuse(problems::busy("a login is already waiting for the practitioner's PIN; "
+                          "try again once it has ended"));
+  }
+  const LoginRunning clear_when_done{*this};
+  std::shared_ptr<LoggedInToken> eid = pending_eid;
   std::exception_ptr failure;
+  bool pins_given = token_pending;
   try {
-    // The certificates first, before any PIN: a refusal must cost the practitioner no PIN try.
-    std::vector<LoginCertificate> to_check{loginCertificateOf(cardOf(who->eid_token), CardKeyRole::EidAuthentication)};
-    if (!who->ehealth_token.empty()) {
-      to_check.push_back(loginCertificateOf(cardOf(who->ehealth_token), CardKeyRole::Ehealth));
-    }
-    std::function<LoginCheckOutcome()> check([to_check, settings = *check_settings_] {
-      return checkLoginCertificates(to_check, settings, std::chrono::system_clock::now());
-    });
-    const LoginCheckOutcome checked = co_await server_.network.run<LoginCheckOutcome>(std::move(check));
-
-    const auto loginStep = [&](const std::string& label, CardKeyRole role, std::string credential,
-                               const certs::Certificate& checked_certificate) {
-      const CardInfo card = cardOf(label);
-      PinQuestion question{PinPurpose{client, "log in to eHealth", std::nullopt,
-                                      who->first_names + " " + who->surname, std::nullopt},
-                           std::move(credential)};
-      return server_.queues.forToken(label).run<std::shared_ptr<LoggedInToken>>(
-          std::function<std::shared_ptr<LoggedInToken>()>([this, card, question, role, checked_certificate] {
-            auto token = std::make_shared<LoggedInToken>();
-            token->label = card.token_label;
-            token->session = std::make_unique<pkcs11::Session>(card.module, card.slot);
-            // The login must use the certificate that was checked: a card swapped into the same
-            // slot under the same label since the monitor read it is stopped here, before the PIN.
-            if (cardCertificate(*token->session, role) != checked_certificate) {
-              throw ProblemError(problems::cardRemoved("the card " + card.token_label +
-                                                       " was replaced after its certificate was checked; log in again"));
-            }
-            if (!token->session->loggedIn()) prompter_->loginUser(*token->session, question);
-            CardKey key = findCardKey(*token->session, role);
-            token->signer = std::make_unique<tokens::Pkcs11Signer>(*token->session, key.key, std::move(key.certificate));
-            return token;
-          }));
-    };
-    eid = co_await loginStep(who->eid_token, CardKeyRole::EidAuthentication, "eID", to_check[0].certificate);
-    if (!who->ehealth_token.empty()) {
-      ehealth = co_await loginStep(who->ehealth_token, CardKeyRole::Ehealth, "eHealth certificate",
-                                   to_check[1].certificate);
-    }
-    {
-      std::lock_guard lock(mutex_);
-      if (!state_->practitioner || state_->practitioner->eid_token != who->eid_token) {
-        throw ProblemError(problems::cardRemoved("the eID was removed during the login"));
-      }
-      state_->eid = eid;
-      state_->ehealth = ehealth;
-      state_->login_certificates = checked.certificates;
-      state_->login_warnings = checked.warnings;
-      state_->client = client;
-      state_->login_time = std::chrono::system_clock::now();
-      state_->last_use = std::chrono::steady_clock::now();
-    }
-    if (sts_ && ehealth) {
-      const PractitionerInfo practitioner = *who;
-      std::function<tokens::SamlToken()> job([this, practitioner] { return issueToken(practitioner); });
-      const tokens::SamlToken token = co_await server_.network.run<tokens::SamlToken>(std::move(job));
-      std::lock_guard lock(mutex_);
-      state_->token_expiry = token.not_on_or_after;
-    }
+    // With token_pending the PINs were given and the cards hold the logins; only the STS step
+    // failed before, and this login retries that step alone, without asking any PIN again.
+    if (!token_pending) eid = co_await logInToCards(client, *who, all, abandon);
+    pins_given = true;
+    co_await obtainSessionToken(*who);
   } catch (...) {
     failure = std::current_exception();
   }
@@ -147,7 +114,14 @@ boost::asio::awaitable<nlohmann::json> AgentSession::login(std::string client) {
     const Problem problem = problemFromException(failure);
     audit("refused", problem.code);
     std::lock_guard lock(mutex_);
-    if (state_->eid == eid && eid) dropLoginLocked(client, "login_failed");
+    // An STS that is down or refuses is not the practitioner's doing: the card logins stay (until
+    // pin_idle_timeout_minutes), and the next POST /v1/session retries the STS step alone.
+    const bool keep = pins_given && problem.code.starts_with("sts_") && state_->eid == eid;
+    if (keep) {
+      spdlog::warn("the STS step failed ({}); the card logins are kept for the next login", problem.code);
+    } else if (state_->eid == eid && eid) {
+      dropLoginLocked(client, "login_failed");
+    }
     publishLocked();
     std::rethrow_exception(failure);
   }
@@ -156,6 +130,90 @@ boost::asio::awaitable<nlohmann::json> AgentSession::login(std::string client) {
   server_.events.publish("session.login", {{"ssin", who->ssin}, {"client", client}});
   publishLocked();
   co_return sessionJsonLocked();
+}
+
+// The certificate checks, then each token's PIN on its card queue; on success the logins are the
+// session's. Returns the eID's.
+boost::asio::awaitable<std::shared_ptr<AgentSession::LoggedInToken>> AgentSession::logInToCards(
+    const std::string& client, const PractitionerInfo& who, const std::vector<CardInfo>& all,
+    std::stop_token abandon) {
+  const auto cardOf = [&](const std::string& label) {
+    for (const CardInfo& card : all) {
+      if (card.token_label == label) return card;
+    }
+    throw ProblemError(problems::cardRemoved("the card " + label + " was removed"));
+  };
+
+  // The certificates first, before any PIN: a refusal must cost the practitioner no PIN try.
+  std::vector<LoginCertificate> to_check{loginCertificateOf(cardOf(who.eid_token), CardKeyRole::EidAuthentication)};
+  if (!who.ehealth_token.empty()) {
+    to_check.push_back(loginCertificateOf(cardOf(who.ehealth_token), CardKeyRole::Ehealth));
+  }
+  std::function<LoginCheckOutcome()> check([to_check, settings = *check_settings_] {
+    return checkLoginCertificates(to_check, settings, std::chrono::system_clock::now());
+  });
+  const LoginCheckOutcome checked = co_await server_.network.run<LoginCheckOutcome>(std::move(check));
+
+  const auto loginStep = [&](const std::string& label, CardKeyRole role, std::string credential,
+                             const certs::Certificate& checked_certificate) {
+    const CardInfo card = cardOf(label);
+    PinQuestion question{PinPurpose{client, "log in to eHealth", std::nullopt,
+                                    who.first_names + " " + who.surname, std::nullopt},
+                         std::move(credential), abandon};
+    return server_.queues.forToken(label).run<std::shared_ptr<LoggedInToken>>(
+        std::function<std::shared_ptr<LoggedInToken>()>([this, card, question, role, checked_certificate] {
+          auto token = std::make_shared<LoggedInToken>();
+          token->label = card.token_label;
+          token->session = std::make_unique<pkcs11::Session>(card.module, card.slot);
+          // The login must use the certificate that was checked: a card swapped into the same
+          // slot under the same label since the monitor read it is stopped here, before the PIN.
+          if (cardCertificate(*token->session, role) != checked_certificate) {
+            throw ProblemError(problems::cardRemoved("the card " + card.token_label +
+                                                     " was replaced after its certificate was checked; log in again"));
+          }
+          if (!token->session->loggedIn()) prompter_->loginUser(*token->session, question);
+          CardKey key = findCardKey(*token->session, role);
+          token->signer = std::make_unique<tokens::Pkcs11Signer>(*token->session, key.key, std::move(key.certificate));
+          return token;
+        }));
+  };
+  std::shared_ptr<LoggedInToken> eid;
+  std::shared_ptr<LoggedInToken> ehealth;
+  eid = co_await loginStep(who.eid_token, CardKeyRole::EidAuthentication, "eID", to_check[0].certificate);
+  if (!who.ehealth_token.empty()) {
+    ehealth = co_await loginStep(who.ehealth_token, CardKeyRole::Ehealth, "eHealth certificate",
+                                 to_check[1].certificate);
+  }
+  {
+    std::lock_guard lock(mutex_);
+    if (!state_->practitioner || state_->practitioner->eid_token != who.eid_token) {
+      throw ProblemError(problems::cardRemoved("the eID was removed during the login"));
+    }
+    state_->eid = eid;
+    state_->ehealth = ehealth;
+    state_->login_certificates = checked.certificates;
+    state_->login_warnings = checked.warnings;
+    state_->client = client;
+    state_->login_time = std::chrono::system_clock::now();
+    state_->last_use = std::chrono::steady_clock::now();
+  }
+  co_return eid;
+}
+
+bool AgentSession::tokenPendingLocked() const {
+  return sts_ && state_->ehealth && !state_->token_expiry;
+}
+
+boost::asio::awaitable<void> AgentSession::obtainSessionToken(const PractitionerInfo& who) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!sts_ || !state_->ehealth) co_return;
+  }
+  const PractitionerInfo practitioner = who;
+  std::function<tokens::SamlToken()> job([this, practitioner] { return issueToken(practitioner); });
+  const tokens::SamlToken token = co_await server_.network.run<tokens::SamlToken>(std::move(job));
+  std::lock_guard lock(mutex_);
+  state_->token_expiry = token.not_on_or_after;
 }
 
 tokens::SamlToken AgentSession::issueToken(const PractitionerInfo& who) {
@@ -170,19 +228,6 @@ tokens::SamlToken AgentSession::issueToken(const PractitionerInfo& who) {
     return sts_->renew(practitioner, old, *queuedSigner(KeyRole::Ehealth));
   };
   return token_cache_->obtain(who.ssin, sts_profession_, source);
-}
-
-void AgentSession::useKey(KeyRole role, const std::function<void(tokens::Signer&)>& work) {
-  std::shared_ptr<LoggedInToken> token;
-  {
-    std::lock_guard lock(mutex_);
-    token = role == KeyRole::EidAuthentication ? state_->eid : state_->ehealth;
-    if (!token) throw ProblemError(problems::notLoggedIn());
-    state_->last_use = std::chrono::steady_clock::now();
-  }
-  std::lock_guard use(token->mutex);
-  if (token->dropped) throw ProblemError(problems::notLoggedIn());
-  work(*token->signer);
 }
 
 namespace {
@@ -244,7 +289,13 @@ boost::asio::awaitable<tokens::SamlToken> AgentSession::samlToken() {
   if (auto cached = token_cache_->get(who->ssin, sts_profession_)) co_return *cached;
   const PractitionerInfo practitioner = *who;
   std::function<tokens::SamlToken()> job([this, practitioner] { return issueToken(practitioner); });
-  co_return co_await server_.network.run<tokens::SamlToken>(std::move(job));
+  tokens::SamlToken token = co_await server_.network.run<tokens::SamlToken>(std::move(job));
+  std::lock_guard lock(mutex_);
+  if (tokenPendingLocked()) {  // the login's STS step failed, this call did it
+    state_->token_expiry = token.not_on_or_after;
+    publishLocked();
+  }
+  co_return token;
 }
 
 boost::asio::awaitable<std::string> AgentSession::samlAssertion() {

@@ -16,18 +16,11 @@ void refuseIfLocked(const pkcs11::TokenInfo& info, const std::string& credential
 
 }  // namespace
 
-PinPrompter::PinPrompter(PinentryOptions options) : pinentry_(std::move(options)) {}
+PinPrompter::PinPrompter(PinentryOptions options, PinpadNotice on_pinpad)
+    : pinentry_(std::move(options)), on_pinpad_(std::move(on_pinpad)) {}
 
 std::string PinPrompter::description(const PinQuestion& question) {
-  if (question.credential == "eID") return pinDescription(question.purpose);
-  const PinPurpose& p = question.purpose;
-  std::string text = p.client_name + " asks to " + p.action;
-  if (p.patient_ssin) text += " for patient " + *p.patient_ssin;
-  text += ". PIN for " + p.holder_name + "'s " + question.credential;
-  if (p.tries_left) {
-    text += " (" + std::to_string(*p.tries_left) + (*p.tries_left == 1 ? " try left)" : " tries left)");
-  }
-  return text;
+  return pinDescription(question.purpose, question.credential);
 }
 
 Secret PinPrompter::ask(const pkcs11::TokenInfo& info, PinQuestion question) const {
@@ -36,10 +29,13 @@ Secret PinPrompter::ask(const pkcs11::TokenInfo& info, PinQuestion question) con
   request.title = "ehagent: " + question.credential + " PIN";
   request.description = description(question);
   request.prompt = "PIN:";
+  request.abandon = question.abandon;
   try {
     return pinentry_.getPin(request);
   } catch (const PinentryCancelled&) {
     throw ProblemError(problems::pinCancelled());
+  } catch (const PinentryAbandoned&) {
+    throw ProblemError(problems::clientGone());
   }
 }
 
@@ -67,6 +63,7 @@ void PinPrompter::loginUser(pkcs11::Session& session, PinQuestion question) cons
     if (info.protectedAuthenticationPath) {
       // The reader (or the beid module's own dialog) asks; this process never sees the PIN.
       spdlog::info("login on {}: PIN on the protected authentication path", info.label);
+      if (on_pinpad_) on_pinpad_(info.label, question);
       session.loginProtected();
       return;
     }
@@ -80,7 +77,10 @@ void PinPrompter::loginUser(pkcs11::Session& session, PinQuestion question) cons
 std::optional<Secret> PinPrompter::askForSignature(const pkcs11::Session& session, PinQuestion question) const {
   const pkcs11::TokenInfo info = session.tokenInfo();
   refuseIfLocked(info, question.credential);
-  if (info.protectedAuthenticationPath) return std::nullopt;
+  if (info.protectedAuthenticationPath) {
+    if (on_pinpad_) on_pinpad_(info.label, question);
+    return std::nullopt;
+  }
   return ask(info, std::move(question));
 }
 

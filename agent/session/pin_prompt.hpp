@@ -2,7 +2,9 @@
 // The PIN flow for one card operation: the reader's pinpad (protected authentication path: C_Login
 // with NULL, no dialog) or one pinentry question whose text says who asks, for what, and how many
 // tries are left. A wrong PIN is reported, never retried: exactly one C_Login per request.
+#include <functional>
 #include <optional>
+#include <stop_token>
 #include <string>
 
 #include "agent/pin/pinentry.hpp"
@@ -19,11 +21,15 @@ namespace ehagent::agent {
 struct PinQuestion {
   PinPurpose purpose;            // tries_left is filled in from the token
   std::string credential = "eID";  // "eID" or "eHealth certificate": whose PIN the dialog asks
+  std::stop_token abandon;  // stopped when the client that asked goes away: the dialog closes
 };
+
+// Told when the PIN goes to the reader's pinpad instead of a dialog: {token, credential, action}.
+using PinpadNotice = std::function<void(const std::string& token, const PinQuestion& question)>;
 
 class PinPrompter {
  public:
-  explicit PinPrompter(PinentryOptions options);
+  explicit PinPrompter(PinentryOptions options, PinpadNotice on_pinpad = {});
 
   // Logs `session` in as the user. Throws ProblemError pin_locked (before any prompt),
   // pin_incorrect with tries_left, pin_cancelled; PinentryError when the dialog fails.
@@ -45,6 +51,7 @@ class PinPrompter {
   Secret ask(const pkcs11::TokenInfo& info, PinQuestion question) const;
 
   Pinentry pinentry_;
+  PinpadNotice on_pinpad_;
 };
 
 }  // namespace ehagent::agent

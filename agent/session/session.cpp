@@ -109,7 +109,16 @@ AgentSession::AgentSession(ServerContext& server)
   PinentryOptions pinentry;
   pinentry.program = server.config.pinentry;
   pinentry.timeout = std::chrono::seconds(server.config.pin_timeout_seconds);
-  prompter_ = std::make_unique<PinPrompter>(pinentry);
+  // A pinpad shows no dialog of ours: the client is told, so that it can tell the practitioner
+  // to look at the reader.
+  prompter_ = std::make_unique<PinPrompter>(pinentry, [this](const std::string& token, const PinQuestion& question) {
+    server_.events.publish("pin.pinpad", {{"token", token},
+                                          {"credential", question.credential},
+                                          {"client", question.purpose.client_name},
+                                          {"action", question.purpose.action},
+                                          {"message", "Enter the " + question.credential +
+                                                          " PIN on the card reader's pinpad"}});
+  });
   if (server.config.sts) {
     const StsSettings& settings = *server.config.sts;
     if (!settings.profiles_file.empty()) {
@@ -203,6 +212,8 @@ nlohmann::json AgentSession::sessionJsonLocked() const {
                          {"ehealth", state_->ehealth != nullptr},
                          {"pin_idle_timeout_minutes", server_.config.pin_idle_timeout_minutes}};
   if (state_->token_expiry) json["token_expires"] = isoUtc(*state_->token_expiry);
+  // The card logins hold, the STS token does not yet: POST /v1/session retries the STS alone.
+  if (tokenPendingLocked()) json["token_pending"] = true;
   json["certificates"] = state_->login_certificates.is_array() ? state_->login_certificates : nlohmann::json::array();
   json["warnings"] = state_->login_warnings.is_array() ? state_->login_warnings : nlohmann::json::array();
   return json;
@@ -232,6 +243,9 @@ void AgentSession::dropLoginLocked(const std::string& client, const std::string&
   state_->login_warnings = nullptr;
   server_.audit.append(AuditEntry{client, ssin, "logout", "", "", "ok", reason == "logout" ? "" : reason});
   server_.events.publish("session.logout", {{"reason", reason}, {"ssin", ssin}});
+  // Kept in the status, so that a client that missed the event still reads why the session ended.
+  server_.state.set("last_logout", {{"reason", reason}, {"ssin", ssin}, {"at", isoUtc(std::chrono::system_clock::now())}},
+                    "status.last_logout");
   spdlog::info("session ended ({})", reason);
 }
 

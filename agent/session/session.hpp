@@ -22,6 +22,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -90,6 +91,8 @@ struct SignatureRequest {
   std::vector<std::uint8_t> digest;  // a digest computed by the client
   std::string digest_algorithm;      // "SHA-256", "SHA-384", "SHA-512"; "" = the key's default
   std::string patient_ssin;          // optional, for the prompt and the audit
+  std::string document_kind;         // optional, the client's word for it: "prescription"
+  std::stop_token abandon;           // stopped when the client goes away: the PIN dialog closes
 };
 
 struct SignatureResult {
@@ -116,12 +119,17 @@ class AgentSession final : public HubSession {
   void updateCards(const std::string& module_path, std::vector<CardInfo> present);
   // Logs out when the Authentication PIN state has been idle for pin_idle_timeout_minutes.
   void expireIdle();
+  // Ends the login when a held Cryptoki session shows the card was pulled or reset, even where it
+  // came back in the same slot under the same label before the monitor looked.
+  void checkHeldLogins();
 
   // --- the routes
   // Logs in: the certificates are checked first (agent/login_checks.hpp, no PIN asked for a
   // refusal), then the eID PIN, the eHealth PIN, and the STS token when configured; audited,
   // refusals too. Returns the session description that GET /v1/status shows.
-  boost::asio::awaitable<nlohmann::json> login(std::string client);
+  // One login runs at a time: another one meanwhile is refused with busy at once. When `abandon`
+  // stops (the client disconnected) the open PIN dialog closes and the login ends.
+  boost::asio::awaitable<nlohmann::json> login(std::string client, std::stop_token abandon = {});
   void logout(const std::string& client, const std::string& reason);
   [[nodiscard]] std::optional<PractitionerInfo> identified() const;
   [[nodiscard]] bool loggedIn() const;
@@ -149,6 +157,7 @@ class AgentSession final : public HubSession {
  private:
   struct LoggedInToken;
   struct State;
+  struct LoginRunning;
 
   // Runs `work` on `role`'s logged-in token with its key, on the calling (card queue) thread.
   void useKey(KeyRole role, const std::function<void(tokens::Signer&)>& work);
@@ -159,9 +168,20 @@ class AgentSession final : public HubSession {
                        const std::function<void(pkcs11::Session&, const CardKey&, const Secret*)>& work);
   void publishLocked();
   void dropLoginLocked(const std::string& client, const std::string& reason);
+  // Ends the login `token` belongs to, if it still is the current one (held_keys.cpp).
+  void loseLogin(const std::shared_ptr<LoggedInToken>& token, const std::string& reason);
   // Runs on the network pool: the STS exchange; each signature it needs hops onto the key's card
   // queue (queuedSigner), so the card is free while the STS answers.
   tokens::SamlToken issueToken(const PractitionerInfo& who);
+  boost::asio::awaitable<std::shared_ptr<LoggedInToken>> logInToCards(const std::string& client,
+                                                                      const PractitionerInfo& who,
+                                                                      const std::vector<CardInfo>& all,
+                                                                      std::stop_token abandon);
+  // The login's STS step, when an [sts] is configured and an eHealth token is logged in; sets the
+  // token's expiry in the session.
+  boost::asio::awaitable<void> obtainSessionToken(const PractitionerInfo& who);
+  // Logged in to the cards, but the STS step has not succeeded yet.
+  [[nodiscard]] bool tokenPendingLocked() const;
   [[nodiscard]] std::unique_ptr<tokens::Signer> queuedSigner(KeyRole role);
   [[nodiscard]] nlohmann::json sessionJsonLocked() const;
 

@@ -3,6 +3,11 @@
 // CKA_ALWAYS_AUTHENTICATE; one question serves both the user login and the context login.
 #include <openssl/evp.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <string_view>
+#include <utility>
+
 #include <spdlog/spdlog.h>
 
 #include "core/bytes.hpp"
@@ -39,6 +44,47 @@ std::string signatureAlgorithmName(const std::string& key_algorithm, const std::
 }
 
 std::string asText(const std::vector<std::uint8_t>& bytes) { return {bytes.begin(), bytes.end()}; }
+
+std::string sizeInWords(std::size_t bytes) {
+  if (bytes < 1000) return std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
+  const bool mega = bytes >= 1000 * 1000;
+  const double value = static_cast<double>(bytes) / (mega ? 1e6 : 1e3);
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f %s", value, mega ? "MB" : "kB");
+  return text;
+}
+
+// What the bytes look like, from their first bytes: the agent's own reading, not the client's.
+std::string formatOf(const std::vector<std::uint8_t>& data) {
+  const std::string head(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(data.size(), 64)));
+  if (head.starts_with("%PDF-")) return "PDF document";
+  const std::size_t first = head.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && head[first] == '<') return "XML document";
+  const bool text = std::all_of(data.begin(), data.end(), [](std::uint8_t b) { return b >= 0x20 || b == '\n' || b == '\r' || b == '\t'; });
+  return text ? "text" : "binary data";
+}
+
+std::string withArticle(const std::string& noun) {
+  if (noun == "text" || noun == "binary data") return noun;
+  const bool vowel = !noun.empty() && std::string_view("aeiouAEIOUX").find(noun[0]) != std::string_view::npos;
+  return (vowel ? "an " : "a ") + noun;
+}
+
+// The Signature-key dialog says what is signed in words the practitioner checks (the client's
+// name for the document, what the agent sees it is, its size); the digest is only the detail line.
+std::pair<std::string, std::string> signatureWords(const SignatureRequest& request) {
+  const std::string kind = request.document_kind;
+  if (request.data.empty()) {
+    const std::string algorithm = request.digest_algorithm.empty() ? "SHA-256" : request.digest_algorithm;
+    return {"sign with your qualified signature " + withArticle(kind.empty() ? "document" : kind) + " that " +
+                request.client + " hashed itself (the agent does not see the document)",
+            algorithm + " digest: " + toHex(request.digest)};
+  }
+  const std::string format = formatOf(request.data);
+  const std::string size = sizeInWords(request.data.size());
+  const std::string what = kind.empty() ? withArticle(format) + " of " + size : withArticle(kind) + " (" + format + ", " + size + ")";
+  return {"sign with your qualified signature " + what, "SHA-256 of what is signed: " + sha256Hex(asText(request.data))};
+}
 
 }  // namespace
 
@@ -78,13 +124,12 @@ boost::asio::awaitable<SignatureResult> AgentSession::signWithSignatureKey(Signa
   }
   if (!card) throw ProblemError(problems::noCard("no practitioner eID card is inserted"));
 
-  const std::vector<std::uint8_t>& shown = request.data.empty() ? request.digest : request.data;
-  PinQuestion question{PinPurpose{request.client,
-                                  "sign data with SHA-256 " + sha256Hex(asText(shown)) + " (qualified signature)",
+  auto [action, detail] = signatureWords(request);
+  PinQuestion question{PinPurpose{request.client, std::move(action),
                                   request.patient_ssin.empty() ? std::nullopt
                                                                : std::optional<std::string>(request.patient_ssin),
-                                  holderName(*card), std::nullopt},
-                       "eID"};
+                                  holderName(*card), std::nullopt, std::move(detail)},
+                       "eID", request.abandon};
   const CardInfo chosen = *card;
   // GCC 12 destroys a coroutine parameter twice when it is captured by a lambda inside a
   // co_await expression: the job is a named local first.

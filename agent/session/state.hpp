@@ -37,6 +37,7 @@ struct AgentSession::State {
   std::optional<std::chrono::system_clock::time_point> token_expiry;
   nlohmann::json login_certificates;  // what the certificate checks found at login
   nlohmann::json login_warnings;
+  bool login_running = false;  // a POST /v1/session is between its checks and its end
 };
 
 // "2024-01-31T12:34:56Z"

@@ -53,7 +53,8 @@ class StateBoard {
   mutable std::shared_ptr<const std::string> rendered_;  // null: the state changed since
   nlohmann::json state_ = {{"readers", nlohmann::json::array()},
                            {"practitioner", nullptr},
-                           {"session", nullptr}};
+                           {"session", nullptr},
+                           {"last_logout", nullptr}};
 };
 
 }  // namespace ehagent::agent

@@ -38,7 +38,7 @@ class RouterTest : public ::testing::Test {
     for (const auto& [name, value] : headers) request.set(name, value);
     request.body() = body;
     request.prepare_payload();
-    RequestContext request_context{*context, tcpAcceptedHosts(17443), {}, {}, {}, false};
+    RequestContext request_context{*context, tcpAcceptedHosts(17443), {}, {}, {}, false, {}};
     asio::io_context io;
     std::optional<Response> response;
     asio::co_spawn(io, router.handle(request, request_context),
@@ -111,7 +111,7 @@ TEST_F(RouterTest, HostMustNameTheListener) {
   for (const char* host : {"evil.example", "127.0.0.1:1", "attacker.example:17443", ""}) {
     Request request{http::verb::get, "/v1/status", 11};
     request.set(http::field::host, host);
-    RequestContext request_context{*context, tcpAcceptedHosts(17443), {}, {}, {}, false};
+    RequestContext request_context{*context, tcpAcceptedHosts(17443), {}, {}, {}, false, {}};
     asio::io_context io;
     int status = 0;
     asio::co_spawn(io, router.handle(request, request_context),

@@ -57,7 +57,9 @@ class EndToEnd : public ::testing::Test {
   // and logs in. The other person's eHealth token is out; their eID stays in, as the patient's
   // card, when `otherEidIn`.
   void loginAs(const Person& who, bool otherEidIn);
-  void startedAndLoggedIn(const Person& who, bool otherEidIn);
+  // The same without the login when `login` is false: the agent is up and `who` identified.
+  void startAs(const Person& who, bool otherEidIn, bool login);
+  void startedAndLoggedIn(const Person& who, bool otherEidIn, bool login = true);
 
   HttpResult call(const std::string& method, const std::string& target, const std::string& body = {}) const {
     return agent_.request(method, target, body);
@@ -69,7 +71,12 @@ class EndToEnd : public ::testing::Test {
 
   [[nodiscard]] fs::path scratch() const { return agent_.dir(); }
 
-  testsupport::SandboxProcess sandbox_;
+  // The sandbox STS's behaviour from now on (sandbox/README.md, `--control`): {"mode": "drop"}
+  // takes it down, {"mode": "normal"} brings it back.
+  void stsControl(const std::string& json) const { testsupport::writeFile(sts_control_dir_ / "sts.json", json); }
+
+  testsupport::TempDir sts_control_dir_{"ehagent-sts-control"};
+  testsupport::SandboxProcess sandbox_{sts_control_dir_ / "sts.json"};
   AgentHarness agent_;
 };
 

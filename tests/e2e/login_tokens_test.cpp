@@ -101,5 +101,39 @@ TEST_F(EndToEnd, AJwtWithoutAudienceIsRefusedWithAPointer) {
   EXPECT_EQ(r.json()["pointer"], "/audience");
 }
 
+// The STS down after both PINs were given: the login is refused with sts_unreachable, but the card
+// logins stay, and the next POST /v1/session retries the STS step alone: no PIN asked again, no
+// C_Login on either card, and the token it brings verifies.
+TEST_F(EndToEnd, AnStsDownAfterThePinsKeepsTheCardLoginsForTheNextLogin) {
+  stsControl(R"({"mode": "drop"})");
+  ASSERT_NO_FATAL_FAILURE(startAs(kAlice, false, false));
+  const HttpResult down = call("POST", "/v1/session");
+  EXPECT_EQ(down.status, 502) << down.body;
+  EXPECT_EQ(down.json()["code"], "sts_unreachable") << down.body;
+  const auto status = call("GET", "/v1/status").json();
+  ASSERT_TRUE(status["session"].is_object()) << status.dump();
+  EXPECT_EQ(status["session"]["token_pending"], true) << status.dump();
+  EXPECT_EQ(agent_.fault().loginCount(kAlice.eid), 1u);
+  EXPECT_EQ(agent_.fault().loginCount(kAlice.ehealth), 1u);
+
+  stsControl(R"({"mode": "normal"})");
+  const HttpResult up = call("POST", "/v1/session");
+  ASSERT_EQ(up.status, 200) << up.body << agent_.stderrLog();
+  EXPECT_TRUE(up.json()["session"].contains("token_expires")) << up.body;
+  EXPECT_FALSE(up.json()["session"].contains("token_pending")) << up.body;
+  EXPECT_EQ(agent_.fault().loginCount(kAlice.eid), 1u);
+  EXPECT_EQ(agent_.fault().loginCount(kAlice.ehealth), 1u);
+  const std::string transcript = agent_.transcript();
+  std::size_t prompts = 0;
+  for (auto at = transcript.find("GETPIN"); at != std::string::npos; at = transcript.find("GETPIN", at + 1)) ++prompts;
+  EXPECT_EQ(prompts, 2u) << transcript;
+  expectVerifiedSaml(*this, call("GET", "/v1/tokens/saml"), kAlice, scratch());
+
+  const auto logins = auditRows("login");
+  ASSERT_EQ(logins.size(), 2u) << logins.dump();
+  EXPECT_EQ(logins[0]["problem_code"], "sts_unreachable") << logins.dump();
+  EXPECT_EQ(logins[1]["outcome"], "ok") << logins.dump();
+}
+
 }  // namespace
 }  // namespace ehagent::e2e

@@ -59,7 +59,7 @@ class RouterFixture {
   const agent::Router& router() const { return router_; }
 
   agent::Response handle(const agent::Request& request) {
-    agent::RequestContext context{context_, agent::tcpAcceptedHosts(fuzz_port), {}, {}, {}, false};
+    agent::RequestContext context{context_, agent::tcpAcceptedHosts(fuzz_port), {}, {}, {}, false, {}};
     boost::asio::io_context io;
     auto future = boost::asio::co_spawn(io, router_.handle(request, context), boost::asio::use_future);
     io.run();

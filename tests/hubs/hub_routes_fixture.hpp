@@ -89,7 +89,7 @@ class HubRoutesFixture : public SandboxHubFixture {
     req.set(boost::beast::http::field::content_type, contentType);
     req.body() = body;
     req.prepare_payload();
-    agent::RequestContext ctx{*server_, agent::tcpAcceptedHosts(17443), "", {}, {}, false};
+    agent::RequestContext ctx{*server_, agent::tcpAcceptedHosts(17443), "", {}, {}, false, {}};
     boost::asio::io_context io;
     agent::Response out;
     std::exception_ptr failure;

@@ -83,6 +83,8 @@ std::optional<std::string> nextAction() {
 bool misbehave(const std::string& action) {
   if (action == "crash") std::abort();
   if (action == "hang") {
+    // The transcript names the hanging process, so that a test can watch it end.
+    record(std::getenv("EHAGENT_PINENTRY_TRANSCRIPT"), "# hang pid " + std::to_string(::getpid()));
     for (;;) ::pause();
   }
   if (action == "garbage") {

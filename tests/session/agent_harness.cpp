@@ -145,8 +145,8 @@ int AgentHarness::connect(bool unix_socket) const {
   return fd;
 }
 
-HttpResult AgentHarness::request(const std::string& method, const std::string& target, const std::string& body,
-                                 bool unix_socket, bool with_key) const {
+int AgentHarness::send(const std::string& method, const std::string& target, const std::string& body,
+                       bool unix_socket, bool with_key) const {
   const int fd = connect(unix_socket);
   std::string text = method + " " + target + " HTTP/1.1\r\nHost: " +
                      (unix_socket ? std::string("localhost") : "127.0.0.1:" + std::to_string(port_)) +
@@ -157,6 +157,12 @@ HttpResult AgentHarness::request(const std::string& method, const std::string& t
   }
   text += "\r\n" + body;
   sendAll(fd, text);
+  return fd;
+}
+
+HttpResult AgentHarness::request(const std::string& method, const std::string& target, const std::string& body,
+                                 bool unix_socket, bool with_key) const {
+  const int fd = send(method, target, body, unix_socket, with_key);
   const std::string raw = readUntil(fd, Clock::now() + std::chrono::seconds(60), [](const std::string&) { return false; });
   ::close(fd);
   return parseResponse(raw);

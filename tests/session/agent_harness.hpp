@@ -49,6 +49,10 @@ class AgentHarness {
 
   HttpResult request(const std::string& method, const std::string& target, const std::string& body = {},
                      bool unix_socket = false, bool with_key = true) const;
+  // Sends a request and returns the connection unread, for a client that goes away: the caller
+  // closes the descriptor.
+  [[nodiscard]] int send(const std::string& method, const std::string& target, const std::string& body = {},
+                         bool unix_socket = false, bool with_key = true) const;
   // Opens GET /v1/events and reads it until `needle` appears or the deadline passes; returns what
   // was read. `action` runs once the stream is open.
   std::string readEventsUntil(const std::string& needle, const std::function<void()>& action,

@@ -113,6 +113,32 @@ TEST_F(SessionCardsTest, CardPulledDuringQueuedSignatures) {
   EXPECT_NE(audit.body.find("card_removed"), std::string::npos) << audit.body;
 }
 
+// A card pulled during a signature and put straight back, before the monitor looks, comes back
+// in the same slot under the same label but without the login: the session ends there and says
+// why (status and event), instead of staying logged in while every call fails; a new login works.
+TEST_F(SessionCardsTest, CardPulledAndPutBackDuringASignatureEndsTheSession) {
+  agent_.start({8, "pin 1234\npin 1234\npin 1234\npin 1234\n"});
+  ASSERT_TRUE(agent_.waitForStatus(aliceIdentified)) << agent_.stderrLog();
+  ASSERT_EQ(agent_.request("POST", "/v1/session").status, 200);
+  const std::string jwt = R"({"kind":"practitioner","audience":"https://emr.example"})";
+  HttpResult pulled;
+  const std::string events = agent_.readEventsUntil("event: session.logout", [&] {
+    agent_.fault().pullDuringSign(kAliceEid);
+    pulled = agent_.request("POST", "/v1/tokens/jwt", jwt);
+    agent_.fault().insertCard(kAliceEid);
+  });
+  EXPECT_EQ(pulled.json()["code"], "card_removed") << pulled.body;
+  EXPECT_NE(events.find("\"reason\":\"card_removed\""), std::string::npos) << events;
+  EXPECT_TRUE(agent_.waitForStatus([](const nlohmann::json& s) {
+    return s["session"].is_null() && s["last_logout"].is_object() &&
+           s["last_logout"].value("reason", "") == "card_removed" && aliceReaderPresent(s);
+  })) << agent_.request("GET", "/v1/status").body;
+  EXPECT_EQ(agent_.request("POST", "/v1/tokens/jwt", jwt).json()["code"], "not_logged_in");
+  const HttpResult again = agent_.request("POST", "/v1/session");
+  ASSERT_EQ(again.status, 200) << again.body << agent_.stderrLog();
+  EXPECT_EQ(agent_.request("POST", "/v1/tokens/jwt", jwt).status, 200);
+}
+
 TEST_F(SessionCardsTest, FullQueueGives429AndStatusStaysResponsive) {
   agent_.start({1, "pin 1234\n"});
   ASSERT_TRUE(agent_.waitForStatus(aliceIdentified)) << agent_.stderrLog();

@@ -1,8 +1,12 @@
 // POST /v1/session against the real agent: the right PIN, a wrong PIN (one C_Login, never
-// retried), a cancel, a pinpad, and no PIN in any log.
+// retried), a cancel, a pinpad, a client that goes away, and no PIN in any log.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <regex>
+#include <thread>
 
 #include "tests/session/agent_harness.hpp"
 
@@ -136,13 +140,75 @@ TEST_F(SessionLoginTest, ThePinTimeoutIsAConfigKey) {
   EXPECT_EQ(agent_.fault().loginCount(kAliceEid), 0u);
 }
 
-TEST_F(SessionLoginTest, PinpadLoginAsksNothingThroughPinentry) {
+// A pinpad login shows no dialog: the client is told in an event to send the practitioner to the reader.
+TEST_F(SessionLoginTest, PinpadLoginAsksNothingThroughPinentryAndTellsTheClientToLookAtTheReader) {
   agent_.fault().setPinpad("1234");
   startIdentified("");
-  const HttpResult login = agent_.request("POST", "/v1/session");
+  HttpResult login;
+  const std::string events = agent_.readEventsUntil("session.login", [&] { login = agent_.request("POST", "/v1/session"); });
   ASSERT_EQ(login.status, 200) << login.body;
   EXPECT_EQ(agent_.transcript().find("GETPIN"), std::string::npos) << agent_.transcript();
   EXPECT_EQ(agent_.fault().loginCount(kAliceEid), 1u);
+  const std::size_t pinpad = events.find("event: pin.pinpad");
+  ASSERT_NE(pinpad, std::string::npos) << events;
+  const std::string data = events.substr(pinpad, events.find('\n', events.find("data:", pinpad)) - pinpad);
+  EXPECT_NE(data.find("\"token\":\"Alice SPECIMEN\""), std::string::npos) << data;
+  EXPECT_NE(data.find("Enter the eID PIN on the card reader's pinpad"), std::string::npos) << data;
+}
+
+// The hanging dialog's process id, from the scripted pinentry's transcript line; 0 until it shows.
+pid_t hangingPinentry(const std::string& transcript) {
+  const std::size_t at = transcript.find("# hang pid ");
+  return at == std::string::npos ? 0 : static_cast<pid_t>(std::stol(transcript.substr(at + 11)));
+}
+
+bool processEnds(pid_t pid, std::chrono::seconds deadline) {
+  const auto end = std::chrono::steady_clock::now() + deadline;
+  while (std::chrono::steady_clock::now() < end) {
+    if (::kill(pid, 0) != 0 && errno == ESRCH) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+// A client that disconnects while its PIN dialog is open closes the dialog (its program ends);
+// another login meanwhile is told busy at once instead of queueing behind it without an answer.
+TEST_F(SessionLoginTest, AClientThatGoesAwayClosesItsPinDialogAndAnotherLoginIsAnsweredAtOnce) {
+  startIdentified("hang\npin 1234\npin 1234\n", "pin_timeout_seconds = 300\n");
+  const int leaving = agent_.send("POST", "/v1/session");
+  pid_t dialog = 0;
+  for (int i = 0; i < 300 && dialog == 0; ++i) {
+    dialog = hangingPinentry(agent_.transcript());
+    if (dialog == 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_NE(dialog, 0) << agent_.transcript() << agent_.stderrLog();
+
+  const HttpResult second = agent_.request("POST", "/v1/session");
+  EXPECT_EQ(second.status, 429) << second.body;
+  EXPECT_EQ(second.json()["code"], "busy") << second.body;
+  EXPECT_NE(second.body.find("already waiting for the practitioner's PIN"), std::string::npos) << second.body;
+
+  ::close(leaving);
+  EXPECT_TRUE(processEnds(dialog, std::chrono::seconds(20))) << "the PIN dialog outlived its client";
+  const auto loginCodes = [&] {
+    std::vector<std::string> codes;
+    const nlohmann::json audit = agent_.request("GET", "/v1/audit?operation=login").json();
+    for (const auto& row : audit["rows"]) {
+      codes.push_back(row["problem_code"].is_string() ? row["problem_code"].get<std::string>() : "");
+    }
+    return codes;
+  };
+  const auto logged = [&](const std::string& code) {
+    const auto codes = loginCodes();
+    return std::find(codes.begin(), codes.end(), code) != codes.end();
+  };
+  for (int i = 0; i < 200 && !logged("client_disconnected"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_TRUE(logged("client_disconnected")) << testing::PrintToString(loginCodes());
+  EXPECT_TRUE(logged("busy")) << testing::PrintToString(loginCodes());
+
+  const HttpResult next = agent_.request("POST", "/v1/session");
+  EXPECT_EQ(next.status, 200) << next.body << agent_.stderrLog();
+  EXPECT_EQ(agent_.fault().loginCount(kAliceEid), 1u);  // the abandoned dialog cost no PIN try
 }
 
 TEST_F(SessionLoginTest, NoPinReachesTheLogOrTheTranscript) {

@@ -44,5 +44,47 @@ TEST(SessionSharedMachine, AnotherAccountLearnsOnlyTheVersionFromStatus) {
   EXPECT_NE(through_socket.exitCode, 0) << through_socket.out;
 }
 
+// The doctor's check of the agent, as `json` reports it.
+nlohmann::json agentCheck(const testsupport::CommandResult& doctor) {
+  const auto report = nlohmann::json::parse(doctor.out, nullptr, false);
+  if (!report.is_object()) return nullptr;
+  for (const auto& check : report["checks"]) {
+    if (check["name"] == "agent") return check;
+  }
+  return nullptr;
+}
+
+// Another account's doctor, with the same listen address, must not take this agent for its own:
+// the listener's owner tells them apart, and the doctor says what to change.
+TEST(SessionSharedMachine, DoctorInAnotherAccountSaysTheAgentOnThePortIsNotTheirs) {
+  if (!testsupport::isRoot()) GTEST_SKIP() << "creating a second local account needs root";
+  const testsupport::LocalUser other_account;
+  AgentHarness agent;
+  agent.start();
+  ASSERT_TRUE(agent.waitForStatus([](const nlohmann::json& s) { return s.contains("readers"); })) << agent.stderrLog();
+  const testsupport::TempDir shared("ehagent-doctor");
+  fs::permissions(shared.path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                     fs::perms::others_read | fs::perms::others_exec);
+  const fs::path config = shared / "agent.toml";
+  testsupport::writeFile(config, "listen = \"127.0.0.1:" + std::to_string(agent.port()) + "\"\nsocket = \"" +
+                                     (agent.dir() / "api.sock").string() + "\"\n");
+  fs::permissions(config, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
+  const std::vector<std::string> doctor = {EHAGENT_INSTALL, "--config", config.string(), "--state-dir",
+                                           (shared / "state").string(), "doctor", "--json"};
+
+  const nlohmann::json theirs = agentCheck(other_account.runAs(doctor));
+  ASSERT_TRUE(theirs.is_object()) << other_account.runAs(doctor).out << other_account.runAs(doctor).err;
+  EXPECT_EQ(theirs["state"], "fail") << theirs.dump();
+  EXPECT_NE(theirs["detail"].get<std::string>().find("another user's, root (uid 0)"), std::string::npos) << theirs.dump();
+  EXPECT_NE(theirs["hint"].get<std::string>().find("a port of their own"), std::string::npos) << theirs.dump();
+
+  const nlohmann::json mine = agentCheck(testsupport::runCommand(doctor));
+  ASSERT_TRUE(mine.is_object());
+  EXPECT_EQ(mine["state"], "ok") << mine.dump();
+  EXPECT_NE(mine["detail"].get<std::string>().find("yours"), std::string::npos) << mine.dump();
+  EXPECT_NE(mine["detail"].get<std::string>().find("api.sock"), std::string::npos) << mine.dump();
+  EXPECT_FALSE(fs::exists(shared / "state")) << "the doctor created what it checks";
+}
+
 }  // namespace
 }  // namespace ehagent::sessiontest

@@ -64,14 +64,46 @@ TEST_F(SessionSignTest, SignatureVerifiesWithOpensslAndThePinIsAskedEachTime) {
   EXPECT_TRUE(opensslVerifies(second.json(), data, "second"));
   const std::string transcript = agent_.transcript();
   EXPECT_EQ(count(transcript, "GETPIN"), 2u) << transcript;
-  // The prompt names the client and the SHA-256 of the data.
-  EXPECT_NE(transcript.find("TestEMR asks to sign data with SHA-256"), std::string::npos) << transcript;
+  // The prompt says what is signed in words (what the bytes are, their size), the digest as the
+  // detail line after it (%0A is the escaped new line).
+  EXPECT_NE(transcript.find("SETDESC TestEMR asks to sign with your qualified signature text of 33 bytes. "
+                            "PIN for Alice SPECIMEN's eID (3 tries left)%0A%0ASHA-256 of what is signed: "
+                            "2bea0f810229e0ed64d50787b17395cdd91646c48d991730401e86903062f7ce"),
+            std::string::npos)
+      << transcript;
 
   const HttpResult tampered = agent_.request("POST", "/v1/sign", R"({"data":"not base64!"})");
   EXPECT_EQ(tampered.status, 400);
   EXPECT_EQ(tampered.json()["code"], "invalid_input");
   const HttpResult audit = agent_.request("GET", "/v1/audit?operation=sign");
   EXPECT_GE(count(audit.body, "\"ok\""), 2u) << audit.body;
+}
+
+// The client's name for the document and the patient come first; the agent says what the bytes are.
+TEST_F(SessionSignTest, TheSignatureDialogNamesTheDocumentKindThePatientAndTheFormat) {
+  agent_.start({8, "pin 1234\npin 1234\n"});
+  ASSERT_TRUE(agent_.waitForStatus([](const nlohmann::json& s) { return s["practitioner"].is_object(); }));
+  const HttpResult pdf = agent_.request(
+      "POST", "/v1/sign", R"({"data":"JVBERi0xLjcgcHJlc2NyaXB0aW9u","document_kind":"prescription","patient":"82110523358"})");
+  ASSERT_EQ(pdf.status, 200) << pdf.body;
+  const HttpResult digest = agent_.request(
+      "POST", "/v1/sign",
+      R"({"digest":"K+oPgQIp4O1k1QeHsXOVzdkWRsSNmRcwQB6GkDBi984=","digest_algorithm":"SHA-256"})");
+  ASSERT_EQ(digest.status, 200) << digest.body;
+  const std::string transcript = agent_.transcript();
+  EXPECT_NE(transcript.find("asks to sign with your qualified signature a prescription (PDF document, 21 bytes) "
+                            "for patient 82110523358. PIN for"),
+            std::string::npos)
+      << transcript;
+  EXPECT_NE(transcript.find("asks to sign with your qualified signature a document that TestEMR hashed itself "
+                            "(the agent does not see the document). PIN for Alice SPECIMEN's eID (3 tries left)"
+                            "%0A%0ASHA-256 digest: 2bea0f810229e0ed64d50787b17395cdd91646c48d991730401e86903062f7ce"),
+            std::string::npos)
+      << transcript;
+
+  const HttpResult control = agent_.request("POST", "/v1/sign", R"({"data":"AQID","document_kind":"a\nb"})");
+  EXPECT_EQ(control.status, 400) << control.body;
+  EXPECT_EQ(control.json()["pointer"], "/document_kind") << control.body;
 }
 
 TEST_F(SessionSignTest, WrongPinForASignatureIsReportedWithTheTriesLeft) {

@@ -2,6 +2,7 @@
 // `ehagent-sandbox serve` as a real process over the stored specimen's PKI: the sandbox STS and hub
 // on loopback HTTPS. Started in the constructor (it returns once the sandbox listens), stopped
 // (SIGTERM, then SIGKILL) in the destructor or by stop().
+#include <filesystem>
 #include <string>
 
 #include "tests/support/child_process.hpp"
@@ -10,7 +11,9 @@ namespace ehagent::testsupport {
 
 class SandboxProcess {
  public:
-  SandboxProcess();
+  // `sts_control`: the sandbox STS's control file (sandbox/README.md), read on every call, so a
+  // test turns the STS down and up again by rewriting it; a missing file is normal behaviour.
+  explicit SandboxProcess(const std::filesystem::path& sts_control = {});
 
   // "https://127.0.0.1:<port>", as the sandbox printed it.
   [[nodiscard]] const std::string& base() const { return base_; }
