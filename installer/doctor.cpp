@@ -255,6 +255,7 @@ std::vector<Check> runDoctor(const Context& ctx, const std::vector<std::string>&
   checkCertificates(ctx, modules, out);
   checkAgent(ctx, out);
   checkStateDir(ctx, out);
+  checkLoginPrerequisites(ctx, out);
   return out;
 }
 

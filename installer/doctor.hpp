@@ -14,6 +14,13 @@ struct Check {
   std::string hint;   // empty when there is nothing to fix
 };
 
+// Loads ctx as Context::load does; a config that does not load is reported as the failed check
+// `config` (as `ehagent serve --check-config` says it) and the defaults are checked instead.
+Check loadConfigForDoctor(Context& ctx);
+
+// The PIN dialog, the systemd user manager, the eID middleware, the STS and each hub (doctor_session.cpp).
+void checkLoginPrerequisites(const Context& ctx, std::vector<Check>& out);
+
 std::vector<Check> runDoctor(const Context& ctx, const std::vector<std::string>& extraModules);
 
 }  // namespace ehagent::installer

@@ -17,8 +17,10 @@ void addDoctorCommand(CLI::App& app, Context& ctx) {
   doctor->add_flag("--json", json, "print the checks as JSON");
   doctor->add_option("--module", modules, "also check these PKCS#11 modules");
   doctor->callback([&ctx] {
-    ctx.load();
-    const auto checks = runDoctor(ctx, modules);
+    // A config the agent would refuse is the first thing to report, not a reason to check nothing.
+    const Check config = loadConfigForDoctor(ctx);
+    auto checks = runDoctor(ctx, modules);
+    checks.insert(checks.begin(), config);
     const bool failed = std::any_of(checks.begin(), checks.end(), [](const Check& c) { return c.state == "fail"; });
     if (json) {
       nlohmann::json out = nlohmann::json::array();

@@ -14,6 +14,15 @@ packages=(
   softhsm2 opensc xmlsec1 openssl pinentry-curses curl sqlite3
 )
 
+# On a desktop the agent runs as a user service without a terminal: its PIN dialog must be a
+# graphical pinentry (pinentry-curses cannot show there). Qt's on KDE and LXQt, GNOME's elsewhere.
+if [ -n "${XDG_CURRENT_DESKTOP:-}${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  case "${XDG_CURRENT_DESKTOP:-}" in
+    *KDE* | *LXQt*) packages+=(pinentry-qt) ;;
+    *) packages+=(pinentry-gnome3) ;;
+  esac
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

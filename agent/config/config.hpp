@@ -41,7 +41,7 @@ struct Config {
   int pin_idle_timeout_minutes = 30;
   // How long a PIN dialog waits for the practitioner before the login fails (pinentry_failed).
   int pin_timeout_seconds = 120;
-  std::string pinentry = "pinentry";
+  std::string pinentry = "auto";  // or a program: agent/pin/pinentry_choice.hpp
   std::vector<std::string> modules;
   // The practitioner's SSIN, for a machine where more than one practitioner's eID and eHealth
   // token can be present at once (a shared consultation room, the specimen setup): only this

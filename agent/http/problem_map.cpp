@@ -105,6 +105,9 @@ Problem problemFromException(std::exception_ptr error) {
     return problems::pinCancelled();
   } catch (const PinentryAbandoned&) {
     return problems::clientGone();
+  } catch (const PinentryUnavailable& e) {
+    spdlog::error("pinentry: {}", e.what());
+    return withCode(503, "pinentry_unavailable", "No PIN dialog can be shown", e.what());
   } catch (const PinentryError& e) {
     spdlog::error("pinentry: {}", e.what());
     return withCode(500, "pinentry_failed", "The PIN dialog failed", e.what());

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "agent/pin/assuan.hpp"
+#include "agent/pin/pinentry_choice.hpp"
 
 extern char** environ;
 
@@ -312,7 +313,7 @@ Pinentry::Pinentry(PinentryOptions options) : options_(std::move(options)) {}
 
 Secret Pinentry::getPin(const PinRequest& request) const {
   if (request.abandon.stop_requested()) throw PinentryAbandoned();
-  Conversation conversation(options_, request.abandon);
+  Conversation conversation(choosePinentry(options_), request.abandon);
   describe(conversation, request.title, request.description);
   if (!request.prompt.empty()) conversation.require("SETPROMPT", request.prompt);
   if (!request.error.empty()) conversation.require("SETERROR", request.error);
@@ -325,7 +326,7 @@ Secret Pinentry::getPin(const PinRequest& request) const {
 }
 
 bool Pinentry::confirm(const ConfirmRequest& request) const {
-  Conversation conversation(options_);
+  Conversation conversation(choosePinentry(options_));
   describe(conversation, request.title, request.description);
   conversation.offer("SETOK", request.ok_label);
   conversation.offer("SETCANCEL", request.cancel_label);
@@ -338,7 +339,7 @@ bool Pinentry::confirm(const ConfirmRequest& request) const {
 }
 
 void Pinentry::message(std::string_view title, std::string_view description) const {
-  Conversation conversation(options_);
+  Conversation conversation(choosePinentry(options_));
   describe(conversation, title, description);
   const assuan::Response response = conversation.transact("MESSAGE");
   if (response.outcome() == assuan::Outcome::Ok || assuan::isCancel(response.errorCode())) return;

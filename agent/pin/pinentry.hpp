@@ -34,8 +34,15 @@ class PinentryError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// No program here can show a dialog (pinentry_choice.hpp): the message names what to install.
+class PinentryUnavailable : public PinentryError {
+ public:
+  using PinentryError::PinentryError;
+};
+
 struct PinentryOptions {
-  std::string program = "pinentry";  // a name looked up in PATH, or a path
+  // A name looked up in PATH, a path, or "auto": chosen for each question (pinentry_choice.hpp).
+  std::string program = "auto";
   std::vector<std::string> arguments;
   // How long the user has to answer; pinentry is told too (SETTIMEOUT), and a program that
   // overstays this deadline is killed.

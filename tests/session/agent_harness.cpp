@@ -86,12 +86,21 @@ void AgentHarness::setPinScript(const std::string& script) {
   std::filesystem::remove(temp_.path() / "pin.script.cursor");
 }
 
+std::vector<std::string> AgentHarness::environment(const AgentSettings& settings) const {
+  std::vector<std::string> env = settings.env;
+  env.push_back(std::string(p11fault::control_env_var) + "=" + fault_.file().string());
+  env.push_back("EHAGENT_PINENTRY_SCRIPT=" + (temp_.path() / "pin.script").string());
+  env.push_back("EHAGENT_PINENTRY_TRANSCRIPT=" + (temp_.path() / "pin.transcript").string());
+  return env;
+}
+
 void AgentHarness::start(const AgentSettings& settings) {
   if (!settings.pin_script.empty() || !fs::exists(temp_.path() / "pin.script")) setPinScript(settings.pin_script);
   const fs::path state = temp_.path() / "state";
   fs::create_directories(state);
   fs::permissions(state, fs::perms::owner_all, fs::perm_options::replace);
-  key_ = agent::ClientStore(agent::ClientStore::defaultFile(state)).add("TestEMR");
+  // A second start() keeps the client (and its key) of the first.
+  if (key_.empty()) key_ = agent::ClientStore(agent::ClientStore::defaultFile(state)).add("TestEMR");
   if (settings.trust_specimen) {
     for (const char* root : {"belgium-root-ca.pem", "ehealth-ca.pem"}) {
       certs::TrustStore::installInto(agent::addedTrustDir(state),
@@ -102,7 +111,7 @@ void AgentHarness::start(const AgentSettings& settings) {
   const fs::path config = temp_.path() / "agent.toml";
   testsupport::writeFile(config, "state_dir = \"" + state.string() + "\"\n" +
                                      "modules = [\"" + p11fault::FaultControl::modulePath().string() + "\"]\n" +
-                                     "pinentry = \"" + std::string(EHAGENT_TEST_PINENTRY) + "\"\n" +
+                                     "pinentry = \"" + settings.pinentry + "\"\n" +
                                      "card_queue_depth = " + std::to_string(settings.queue_depth) + "\n" +
                                      "log_level = \"debug\"\n" + settings.extra_config);
 
@@ -110,11 +119,10 @@ void AgentHarness::start(const AgentSettings& settings) {
   child_ = std::make_unique<testsupport::ChildProcess>(testsupport::ChildOptions{
       .argv = {testsupport::agentExe(), "serve", "--config", config.string(), "--bundled-trust",
                testsupport::bundledTrustDir(), "--listen", "127.0.0.1:0", "--socket", socket_.string()},
-      .env = {std::string(p11fault::control_env_var) + "=" + fault_.file().string(),
-              "EHAGENT_PINENTRY_SCRIPT=" + (temp_.path() / "pin.script").string(),
-              "EHAGENT_PINENTRY_TRANSCRIPT=" + (temp_.path() / "pin.transcript").string()},
+      .env = environment(settings),
       .pipe_stdout = true,
-      .log_file = temp_.path() / "agent.stderr"});
+      .log_file = temp_.path() / "agent.stderr",
+      .null_stdin = true});
   const std::string ready = child_->readLine(std::chrono::seconds(60));
   const auto tcp = ready.find("ready tcp=127.0.0.1:");
   if (tcp == std::string::npos) throw std::runtime_error("the agent did not start: " + ready + stderrLog());

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -35,6 +36,8 @@ struct AgentSettings {
   // production default) plus, unless false, the specimen roots (Belgium Root CA and eHealth CA
   // (specimen)) added to the state dir as `ehagent-install trust add` does.
   bool trust_specimen = true;
+  std::string pinentry = EHAGENT_TEST_PINENTRY;  // the config's pinentry key
+  std::vector<std::string> env;  // NAME=value for the agent, before the test's own environment
 };
 
 class AgentHarness {
@@ -70,6 +73,7 @@ class AgentHarness {
 
  private:
   int connect(bool unix_socket) const;
+  [[nodiscard]] std::vector<std::string> environment(const AgentSettings& settings) const;
 
   testsupport::SpecimenCopy specimen_;
   testsupport::TempDir temp_{"ehagent-session"};

@@ -140,6 +140,35 @@ TEST_F(SessionLoginTest, ThePinTimeoutIsAConfigKey) {
   EXPECT_EQ(agent_.fault().loginCount(kAliceEid), 0u);
 }
 
+// pinentry = "auto" chooses a program that can show: a graphical one in a desktop session; an
+// agent with neither a display nor a terminal says what to install instead of failing on a
+// curses dialog ("Inappropriate ioctl for device").
+TEST_F(SessionLoginTest, TheAutomaticPinDialogIsOneThatCanShowOrSaysWhatToInstall) {
+  const fs::path bin = agent_.dir() / "bin";
+  fs::create_directories(bin);
+  fs::create_symlink(EHAGENT_TEST_PINENTRY, bin / "pinentry-gnome3");
+  fs::create_symlink("/bin/false", bin / "pinentry-curses");  // the dialog that cannot show here
+  const std::string path = "PATH=" + bin.string() + ":" + std::getenv("PATH");
+  AgentSettings settings;
+  settings.pin_script = "pin 1234\npin 1234\n";
+  settings.pinentry = "auto";
+  settings.env = {path, "DISPLAY=:99", "WAYLAND_DISPLAY="};
+  agent_.start(settings);
+  ASSERT_TRUE(agent_.waitForStatus([](const nlohmann::json& s) { return s["practitioner"].is_object(); }));
+  const HttpResult desktop = agent_.request("POST", "/v1/session");
+  EXPECT_EQ(desktop.status, 200) << desktop.body << agent_.stderrLog();
+  EXPECT_NE(agent_.transcript().find("GETPIN"), std::string::npos);
+
+  settings.env = {path, "DISPLAY=", "WAYLAND_DISPLAY="};
+  agent_.start(settings);  // a service without the desktop's environment
+  ASSERT_TRUE(agent_.waitForStatus([](const nlohmann::json& s) { return s["practitioner"].is_object(); }));
+  const HttpResult service = agent_.request("POST", "/v1/session");
+  EXPECT_EQ(service.status, 503) << service.body;
+  EXPECT_EQ(service.json()["code"], "pinentry_unavailable") << service.body;
+  EXPECT_NE(service.body.find("pinentry-gnome3"), std::string::npos) << service.body;
+  EXPECT_NE(service.body.find("import-environment DISPLAY WAYLAND_DISPLAY"), std::string::npos) << service.body;
+}
+
 // A pinpad login shows no dialog: the client is told in an event to send the practitioner to the reader.
 TEST_F(SessionLoginTest, PinpadLoginAsksNothingThroughPinentryAndTellsTheClientToLookAtTheReader) {
   agent_.fault().setPinpad("1234");

@@ -22,6 +22,9 @@ struct ChildOptions {
   bool pipe_stdout = false;
   std::filesystem::path log_file;
   int stop_signal = SIGTERM;
+  // stdin from /dev/null instead of the test's own (which may be a terminal the program would
+  // act on, as the agent's choice of PIN dialog does).
+  bool null_stdin = false;
 };
 
 class ChildProcess {
