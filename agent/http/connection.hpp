@@ -117,7 +117,7 @@ boost::asio::awaitable<void> serveConnection(Stream stream, ConnectionEnv env) {
       // An event stream has nothing to finish: shutdown does not wait for it (it would wait for
       // the next event or keep-alive), the stopped I/O threads end it.
       counted.reset();
-      co_await streamEvents(stream, context, response, env.stopping);
+      co_await streamEvents(stream, context, request, response, env.stopping);
       co_return;
     }
     if (env.stopping) response.keep_alive(false);

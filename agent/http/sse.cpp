@@ -14,8 +14,21 @@ std::string sseHead(const Response& response) {
   return head;
 }
 
-std::string sseFrame(std::uint64_t id, const std::string& type, const nlohmann::json& data) {
-  return "id: " + std::to_string(id) + "\nevent: " + type + "\ndata: " + jsonText(data) + "\n\n";
+std::string lastEventId(const Request& request) {
+  const auto it = request.find("Last-Event-ID");
+  return it == request.end() ? std::string() : std::string(it->value());
+}
+
+std::string sseFrame(const std::string& id, const std::string& type, const nlohmann::json& data) {
+  // jsonText writes no line breaks, so the data is one `data:` line.
+  return "id: " + id + "\nevent: " + type + "\ndata: " + jsonText(data) + "\n\n";
+}
+
+std::string sseStart(const EventBus& bus, const EventBus::Replay& replay, const StateBoard& state) {
+  if (!replay.missed) return sseFrame(bus.eventId(replay.last_event), "state", state.snapshot());
+  std::string frames;
+  for (const Event& event : *replay.missed) frames += sseFrame(bus.eventId(event.id), event.type, event.data);
+  return frames;
 }
 
 }  // namespace ehagent::agent

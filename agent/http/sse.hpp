@@ -1,6 +1,9 @@
 #pragma once
 // GET /v1/events as Server-Sent Events: the current state first, then every published event,
-// with a comment line as heartbeat so proxies and clients notice a dead agent.
+// with a comment line as heartbeat so proxies and clients notice a dead agent. A client that
+// reconnects with Last-Event-ID (EventSource does on its own) gets the events it missed instead of
+// the state, when the bus still holds them all; otherwise the state, whose id is that of the newest
+// event it already reflects.
 #include <atomic>
 #include <chrono>
 #include <deque>
@@ -19,10 +22,15 @@
 namespace ehagent::agent {
 
 std::string sseHead(const Response& response);
-std::string sseFrame(std::uint64_t id, const std::string& type, const nlohmann::json& data);
+std::string lastEventId(const Request& request);  // the header; empty without one
+std::string sseFrame(const std::string& id, const std::string& type, const nlohmann::json& data);
+// What the stream sends first: the missed events, or the state.
+std::string sseStart(const EventBus& bus, const EventBus::Replay& replay, const StateBoard& state);
+
+inline constexpr std::chrono::seconds kSseKeepAlive{15};
 
 template <class Stream>
-boost::asio::awaitable<void> streamEvents(Stream& stream, RequestContext& context,
+boost::asio::awaitable<void> streamEvents(Stream& stream, RequestContext& context, const Request& request,
                                           const Response& head, std::atomic<bool>& stopping) {
   namespace asio = boost::asio;
   struct Mailbox {
@@ -34,26 +42,29 @@ boost::asio::awaitable<void> streamEvents(Stream& stream, RequestContext& contex
   auto executor = stream.get_executor();
   // The sink runs on the publisher's thread; it hands the frame to this stream's strand, where
   // the loop below checks the mailbox, so no wake-up is lost.
-  const std::uint64_t subscription = context.server.events.subscribe(
-      [mailbox, executor](const Event& event) {
-        asio::post(executor, [mailbox, frame = sseFrame(event.id, event.type, event.data)] {
+  EventBus& bus = context.server.events;
+  EventBus::Replay replay;
+  const std::uint64_t subscription = bus.subscribe(
+      [mailbox, executor, &bus](const Event& event) {
+        asio::post(executor, [mailbox, frame = sseFrame(bus.eventId(event.id), event.type, event.data)] {
           mailbox->frames.push_back(frame);
           mailbox->timer.cancel();
         });
-      });
+      },
+      lastEventId(request), replay);
   struct Unsubscribe {
     EventBus& bus;
     std::uint64_t id;
     ~Unsubscribe() { bus.unsubscribe(id); }
-  } unsubscribe{context.server.events, subscription};
+  } unsubscribe{bus, subscription};
 
   boost::system::error_code ec;
   stream.expires_never();
-  std::string first = sseHead(head) + sseFrame(0, "state", context.server.state.snapshot());
+  const std::string first = sseHead(head) + sseStart(bus, replay, context.server.state);
   co_await asio::async_write(stream, asio::buffer(first), asio::redirect_error(asio::use_awaitable, ec));
   while (!ec && !stopping) {
     if (mailbox->frames.empty()) {
-      mailbox->timer.expires_after(std::chrono::seconds(15));
+      mailbox->timer.expires_after(kSseKeepAlive);
       boost::system::error_code wait_ec;
       co_await mailbox->timer.async_wait(asio::redirect_error(asio::use_awaitable, wait_ec));
       if (!wait_ec && mailbox->frames.empty()) mailbox->frames.push_back(": keep-alive\n\n");
