@@ -108,7 +108,11 @@ Problem internal(std::string detail) {
 
 nlohmann::json problemJson(const Problem& problem) {
   nlohmann::json out = problem.extra.is_object() ? problem.extra : nlohmann::json::object();
-  out["type"] = "https://ehagent.invalid/problems/" + problem.code;
+  // A relative reference with the full path, as RFC 9457 3.1.1 allows (and asks of a relative
+  // one): it resolves against whichever listener answered, 127.0.0.1 on any port or the Unix
+  // socket, where GET /problems/{code} serves its page. An absolute URL would have to name one
+  // host and port, and the type, which clients compare, would change with the listen setting.
+  out["type"] = "/problems/" + problem.code;
   out["title"] = problem.title;
   out["status"] = problem.status;
   out["code"] = problem.code;

@@ -3,8 +3,8 @@
 // folder with its audit log and a client registered under a fixed key, so that seed requests can
 // carry `Authorization: Bearer <fixed_client_key>`), the full router, and a driver that runs one
 // request through Router::handle on a private io_context, as a connection does, without a socket.
-// Every answer must be JSON or problem+json; a 500 means an exception the router did not expect,
-// which is a finding.
+// Every answer must be JSON or problem+json (or a problem's page); a 500 means an exception the
+// router did not expect, which is a finding.
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -87,7 +87,8 @@ class RouterFixture {
   static void checkAnswer(const agent::Response& response) {
     const auto type = response[agent::http::field::content_type];
     const bool json = type == "application/json" || type == "application/problem+json" ||
-                      type.starts_with("text/event-stream") || response.body().empty();
+                      type.starts_with("text/event-stream") || response.body().empty() ||
+                      type == "text/html; charset=utf-8";  // GET /problems/{code}
     if (!json || response.result_int() == 500) {
       std::fprintf(stderr, "unexpected answer %u (%.*s): %s\n", response.result_int(),
                    static_cast<int>(type.size()), type.data(), response.body().c_str());
