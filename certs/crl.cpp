@@ -13,9 +13,10 @@ namespace {
 
 constexpr std::size_t max_crl_bytes = 20 * 1024 * 1024;
 
-std::string fetch(const std::string& where, std::chrono::seconds timeout) {
+std::string fetch(const std::string& where, const RevocationOptions& options) {
+  const std::chrono::seconds timeout = options.timeout;
   if (where.rfind("http://", 0) == 0 || where.rfind("https://", 0) == 0) {
-    BioPtr body(OSSL_HTTP_get(where.c_str(), nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+    BioPtr body(OSSL_HTTP_get(where.c_str(), proxyOrEnvironment(options.proxy), proxyOrEnvironment(options.noProxy), nullptr, nullptr, nullptr, nullptr,
                               0, nullptr, nullptr, 0, max_crl_bytes,
                               static_cast<int>(timeout.count())));
     if (!body) throw Error("revocation_unknown", "no answer: " + takeOpensslErrors());
@@ -41,8 +42,8 @@ X509CrlPtr parse(const std::string& data) {
 }
 
 RevocationResult checkOne(const std::string& where, const Certificate& cert,
-                          const Certificate& issuer, std::chrono::seconds timeout) {
-  X509CrlPtr crl = parse(fetch(where, timeout));
+                          const Certificate& issuer, const RevocationOptions& options) {
+  X509CrlPtr crl = parse(fetch(where, options));
   if (X509_NAME_cmp(X509_CRL_get_issuer(crl.get()), X509_get_subject_name(issuer.native())) != 0) {
     throw Error("revocation_unknown", "the CRL is from another issuer");
   }
@@ -68,9 +69,9 @@ RevocationResult checkOne(const std::string& where, const Certificate& cert,
 }  // namespace
 
 RevocationResult checkAgainstCrl(const std::string& where, const Certificate& cert,
-                                 const Certificate& issuer, std::chrono::seconds timeout) {
+                                 const Certificate& issuer, const RevocationOptions& options) {
   try {
-    return checkOne(where, cert, issuer, timeout);
+    return checkOne(where, cert, issuer, options);
   } catch (const Error& e) {
     takeOpensslErrors();
     return {RevocationStatus::Unknown, "crl " + where, e.what(), {}, {}};

@@ -31,7 +31,7 @@ Url parseUrl(const std::string& url) {
   return out;
 }
 
-OcspResponsePtr exchange(const std::string& url, OCSP_REQUEST* request, std::chrono::seconds timeout) {
+OcspResponsePtr exchange(const std::string& url, OCSP_REQUEST* request, const RevocationOptions& options) {
   const Url u = parseUrl(url);
   unsigned char* raw = nullptr;
   const int len = i2d_OCSP_REQUEST(request, &raw);
@@ -40,10 +40,10 @@ OcspResponsePtr exchange(const std::string& url, OCSP_REQUEST* request, std::chr
   BioPtr body(BIO_new_mem_buf(der.get(), len));
   if (!body) throw Error("revocation_unknown", "out of memory");
   BioPtr answer(OSSL_HTTP_transfer(nullptr, u.host.get(), u.port.get(), u.path.get(), u.ssl,
-                                   nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, 0, nullptr,
+                                   proxyOrEnvironment(options.proxy), proxyOrEnvironment(options.noProxy), nullptr, nullptr, nullptr, nullptr, 0, nullptr,
                                    "application/ocsp-request", body.get(),
                                    "application/ocsp-response", 1, max_ocsp_response_bytes,
-                                   static_cast<int>(timeout.count()), 0));
+                                   static_cast<int>(options.timeout.count()), 0));
   if (!answer) throw Error("revocation_unknown", "no answer: " + takeOpensslErrors());
   OcspResponsePtr response(d2i_OCSP_RESPONSE_bio(answer.get(), nullptr));
   if (!response) throw Error("revocation_unknown", "unreadable OCSP response: " + takeOpensslErrors());
@@ -62,7 +62,7 @@ X509StackPtr stackOf(const Certificate& cert) {
 }
 
 RevocationResult ask(const std::string& url, const Certificate& cert, const Certificate& issuer,
-                     const TrustStore& trust, std::chrono::seconds timeout, bool useNonce) {
+                     const TrustStore& trust, const RevocationOptions& options) {
   OcspCertIdPtr id(OCSP_cert_to_id(nullptr, cert.native(), issuer.native()));
   OcspCertIdPtr idForRequest(id ? OCSP_CERTID_dup(id.get()) : nullptr);
   OcspRequestPtr request(OCSP_REQUEST_new());
@@ -71,11 +71,12 @@ RevocationResult ask(const std::string& url, const Certificate& cert, const Cert
     throw Error("revocation_unknown", "cannot build the OCSP request");
   }
   idForRequest.release();  // adopted: the request owns it now
+  const bool useNonce = options.ocspNonce;
   if (useNonce && OCSP_request_add1_nonce(request.get(), nullptr, -1) != 1) {
     throw Error("revocation_unknown", "cannot add the OCSP nonce");
   }
 
-  OcspResponsePtr response = exchange(url, request.get(), timeout);
+  OcspResponsePtr response = exchange(url, request.get(), options);
   const int status = OCSP_response_status(response.get());
   if (status != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
     throw Error("revocation_unknown", std::string("responder answered ") + OCSP_response_status_str(status));
@@ -126,9 +127,9 @@ RevocationResult ask(const std::string& url, const Certificate& cert, const Cert
 
 RevocationResult queryOcsp(const std::string& url, const Certificate& cert,
                            const Certificate& issuer, const TrustStore& trust,
-                           std::chrono::seconds timeout, bool useNonce) {
+                           const RevocationOptions& options) {
   try {
-    return ask(url, cert, issuer, trust, timeout, useNonce);
+    return ask(url, cert, issuer, trust, options);
   } catch (const Error& e) {
     takeOpensslErrors();
     return {RevocationStatus::Unknown, "ocsp " + url, e.what(), {}, {}};

@@ -105,12 +105,12 @@ RevocationResult RevocationChecker::require(const Certificate& cert, const Certi
 
 RevocationResult RevocationChecker::checkOcsp(const std::string& url, const Certificate& cert,
                                               const Certificate& issuer) {
-  return detail::queryOcsp(url, cert, issuer, trust_, options_.timeout, options_.ocspNonce);
+  return detail::queryOcsp(url, cert, issuer, trust_, options_);
 }
 
 RevocationResult RevocationChecker::checkCrl(const std::string& where, const Certificate& cert,
                                              const Certificate& issuer) {
-  return detail::checkAgainstCrl(where, cert, issuer, options_.timeout);
+  return detail::checkAgainstCrl(where, cert, issuer, options_);
 }
 
 }  // namespace ehagent::certs

@@ -45,6 +45,10 @@ struct RevocationOptions {
   std::filesystem::path cacheFile;   // empty: answers are kept in memory only
   std::chrono::seconds timeout{5};  // per network exchange
   bool ocspNonce = true;
+  // An HTTP proxy for OCSP and CRL fetches ("http://proxy:3128"); empty: OpenSSL reads http_proxy /
+  // HTTP_PROXY (https_proxy for https URLs) and no_proxy from the environment.
+  std::string proxy;
+  std::string noProxy;
 };
 
 class RevocationChecker {

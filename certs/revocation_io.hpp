@@ -10,10 +10,13 @@ namespace ehagent::certs::detail {
 
 RevocationResult queryOcsp(const std::string& url, const Certificate& cert,
                            const Certificate& issuer, const TrustStore& trust,
-                           std::chrono::seconds timeout, bool useNonce);
+                           const RevocationOptions& options);
 
 // `where` is an http:// URL or a file path (PEM or DER).
 RevocationResult checkAgainstCrl(const std::string& where, const Certificate& cert,
-                                 const Certificate& issuer, std::chrono::seconds timeout);
+                                 const Certificate& issuer, const RevocationOptions& options);
+
+// The proxy arguments of OpenSSL's HTTP client: null lets it read the environment.
+inline const char* proxyOrEnvironment(const std::string& value) { return value.empty() ? nullptr : value.c_str(); }
 
 }  // namespace ehagent::certs::detail

@@ -9,9 +9,9 @@ packages=(
   build-essential cmake ninja-build pkg-config
   # libraries
   libssl-dev libboost-dev libspdlog-dev nlohmann-json3-dev libxml2-dev libsqlite3-dev
-  libcli11-dev libtomlplusplus-dev libgtest-dev libgmock-dev libp11-kit-dev
+  libcli11-dev libtomlplusplus-dev libgtest-dev libgmock-dev libp11-kit-dev libcurl4-openssl-dev
   # real parts the tests run against
-  softhsm2 opensc xmlsec1 openssl pinentry-curses curl sqlite3
+  softhsm2 opensc xmlsec1 openssl pinentry-curses curl sqlite3 tinyproxy
 )
 
 # On a desktop the agent runs as a user service without a terminal: its PIN dialog must be a

@@ -52,6 +52,15 @@ Config parseConfig(std::string_view toml_text, std::string_view source) {
   }
   Config config;
   applyTable(table, "", config, source);
+  // One proxy for every outgoing client, whichever order the keys and sections came in.
+  const auto useProxy = [&config](tokens::HttpClientOptions& http) {
+    http.proxy = config.proxy;
+    http.no_proxy = config.no_proxy;
+  };
+  if (config.sts) useProxy(config.sts->client.http);
+  for (auto& [name, hub] : config.hubs) useProxy(hub.http);
+  config.revocation.options.proxy = config.proxy;
+  config.revocation.options.noProxy = config.no_proxy;
   parseListenAddress(config.listen);  // refuse a non-loopback address as early as possible
   return config;
 }

@@ -47,6 +47,10 @@ struct Config {
   // token can be present at once (a shared consultation room, the specimen setup): only this
   // holder is taken as the practitioner. Empty: the first holder with an eHealth token.
   std::string practitioner_ssin;
+  // The HTTP proxy for the STS, the hubs and revocation ("http://proxy.example:3128"); empty: the
+  // environment's HTTPS_PROXY / http_proxy. no_proxy lists hosts that bypass it, as NO_PROXY does.
+  std::string proxy;
+  std::string no_proxy;
   bool login_on_insert = false;  // true (log in as soon as the eID is in) is not supported yet
   std::filesystem::path state_dir;  // empty: defaultStateDir()
   // The bundled trust anchors; not a TOML key but `--bundled-trust DIR`, as for ehagent-install.

@@ -67,6 +67,16 @@ const std::vector<ConfigKey>& configKeys() {
        }},
       {"pinentry", [](const toml::node& n, Config& c) { c.pinentry = text(n, "pinentry"); }},
       {"modules", [](const toml::node& n, Config& c) { c.modules = texts(n, "modules"); }},
+      {"proxy",
+       [](const toml::node& n, Config& c) {
+         c.proxy = text(n, "proxy");
+         const bool known = c.proxy.starts_with("http://") || c.proxy.starts_with("https://") ||
+                            c.proxy.starts_with("socks5://") || c.proxy.starts_with("socks5h://");
+         if (!known) {
+           throw ConfigError("config key 'proxy' must be a URL such as \"http://proxy.example:3128\"");
+         }
+       }},
+      {"no_proxy", [](const toml::node& n, Config& c) { c.no_proxy = text(n, "no_proxy"); }},
       {"practitioner_ssin",
        [](const toml::node& n, Config& c) {
          c.practitioner_ssin = text(n, "practitioner_ssin");

@@ -10,7 +10,7 @@ TEST(Config, EmptyTextGivesTheDocumentedDefaults) {
   EXPECT_EQ(c.listen, "127.0.0.1:17443");
   EXPECT_EQ(c.limits.body_bytes, 8u * 1024 * 1024);
   EXPECT_EQ(c.pin_idle_timeout_minutes, 30);
-  EXPECT_EQ(c.pinentry, "pinentry");
+  EXPECT_EQ(c.pinentry, "auto");
   EXPECT_FALSE(c.login_on_insert);
 }
 
@@ -51,6 +51,18 @@ hub_id = "1990000035"
   EXPECT_EQ(c.hubs.at("rsw").url, "https://rsw.example");
   EXPECT_EQ(c.hubs.at("rsw").hubId, "1990000035");
   EXPECT_EQ(c.hubs.at("rsw").http.service, "hub");
+}
+
+// One proxy key reaches every outgoing client, whether it comes before or after their sections.
+TEST(Config, TheProxyReachesEveryHubAndRevocation) {
+  const std::string hub = "[hubs.rsw]\nendpoint = \"https://rsw.example/hub\"\nhub_id = \"1990000035\"\n";
+  EXPECT_TRUE(parseConfig(hub, "agent.toml").hubs.at("rsw").http.proxy.empty());
+  const Config c = parseConfig("proxy = \"http://proxy.example:3128\"\nno_proxy = \"localhost\"\n" + hub, "agent.toml");
+  EXPECT_EQ(c.hubs.at("rsw").http.proxy, "http://proxy.example:3128");
+  EXPECT_EQ(c.hubs.at("rsw").http.no_proxy, "localhost");
+  EXPECT_EQ(c.revocation.options.proxy, "http://proxy.example:3128");
+  EXPECT_EQ(c.revocation.options.noProxy, "localhost");
+  EXPECT_THROW(parseConfig("proxy = \"proxy.example:3128\"\n", "agent.toml"), ConfigError);
 }
 
 TEST(Config, PractitionerSsinMustBeAValidSsin) {

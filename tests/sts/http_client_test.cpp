@@ -1,10 +1,19 @@
 // HttpClient against the sandbox's real HTTPS server on loopback.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
 
 #include "sandbox/sandbox_pki.hpp"
 #include "sandbox/server.hpp"
+#include "tests/support/child_process.hpp"
 #include "tests/support/support.hpp"
 #include "tokens/error.hpp"
 #include "tokens/net/https_client.hpp"
@@ -164,6 +173,85 @@ TEST_F(HttpClientTest, PlainHttpOnlyForLoopbackAndOnlyWhenAllowed) {
   o.allow_plain_loopback = true;
   tokens::HttpClient relaxed(o);
   EXPECT_EQ(codeOf([&] { relaxed.post("http://192.0.2.1:9/x", "", {}); }), "invalid_input");
+}
+
+// tinyproxy on loopback, a real HTTP proxy with CONNECT; its log shows each tunnel it opened.
+class Tinyproxy {
+ public:
+  explicit Tinyproxy(const std::filesystem::path& dir) : port_(testsupport::freePort()), log_(dir / "tinyproxy.log") {
+    const std::filesystem::path conf = dir / "tinyproxy.conf";
+    testsupport::writeFile(conf, "Port " + std::to_string(port_) + "\nListen 127.0.0.1\nTimeout 30\nMaxClients 8\n" +
+                                     "Allow 127.0.0.1\nLogLevel Connect\nLogFile \"" + log_.string() + "\"\n");
+    process_ = std::make_unique<testsupport::ChildProcess>(testsupport::ChildOptions{.argv = {"tinyproxy", "-d", "-c", conf.string()}});
+    for (int i = 0; i < 200 && !listening(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  [[nodiscard]] std::string log() const { return std::filesystem::exists(log_) ? testsupport::readFile(log_) : ""; }
+
+ private:
+  [[nodiscard]] bool listening() const {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port_);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    ::close(fd);
+    return ok;
+  }
+  unsigned short port_;
+  std::filesystem::path log_;
+  std::unique_ptr<testsupport::ChildProcess> process_;
+};
+
+// The proxy's own log shows the CONNECT tunnel: the exchange went through it, TLS verified end to end.
+TEST_F(HttpClientTest, GoesThroughTheConfiguredProxyWithConnect) {
+  auto server = startServer();
+  const Tinyproxy proxy(dir_.path());
+  auto o = options();
+  o.proxy = proxy.url();
+  const auto answer = tokens::HttpClient(o).post(("https://127.0.0.1:" + std::to_string(server->port())) + "/echo", "<ping/>", {{"SOAPAction", "x"}});
+  EXPECT_EQ(answer.status, 200);
+  EXPECT_EQ(answer.body, "x|<ping/>");
+  EXPECT_NE(proxy.log().find("CONNECT 127.0.0.1:" + std::to_string(server->port())), std::string::npos) << proxy.log();
+
+  // The certificate is still checked behind the proxy: another CA's trust refuses it.
+  const testsupport::TempDir other;
+  o.ca_file = sandbox::ensureSandboxPki(other.path()).ca_cert.string();
+  EXPECT_EQ(codeOf([&] { tokens::HttpClient(o).post(("https://127.0.0.1:" + std::to_string(server->port())) + "/echo", "", {}); }), "sts_unreachable");
+}
+
+// Without a configured proxy the environment's HTTPS_PROXY is used, and NO_PROXY bypasses it.
+TEST_F(HttpClientTest, HonoursHttpsProxyAndNoProxyFromTheEnvironment) {
+  auto server = startServer();
+  const Tinyproxy proxy(dir_.path());
+  ::setenv("HTTPS_PROXY", proxy.url().c_str(), 1);
+  const auto through = tokens::HttpClient(options()).post(("https://127.0.0.1:" + std::to_string(server->port())) + "/echo", "a", {});
+  EXPECT_EQ(through.status, 200);
+  EXPECT_NE(proxy.log().find("CONNECT 127.0.0.1"), std::string::npos) << proxy.log();
+
+  ::setenv("HTTPS_PROXY", ("http://127.0.0.1:" + std::to_string(testsupport::freePort())).c_str(), 1);  // down
+  EXPECT_EQ(codeOf([&] { tokens::HttpClient(options()).post(("https://127.0.0.1:" + std::to_string(server->port())) + "/echo", "b", {}); }),
+            "sts_unreachable");
+  ::setenv("NO_PROXY", "127.0.0.1", 1);
+  const auto direct = tokens::HttpClient(options()).post(("https://127.0.0.1:" + std::to_string(server->port())) + "/echo", "c", {});
+  EXPECT_EQ(direct.status, 200);
+  ::unsetenv("HTTPS_PROXY");
+  ::unsetenv("NO_PROXY");
+}
+
+TEST_F(HttpClientTest, AProxyThatIsDownIsUnreachableAndSaysSo) {
+  auto server = startServer();
+  auto o = options();
+  o.proxy = "http://127.0.0.1:" + std::to_string(testsupport::freePort());
+  o.connect_attempts = 1;
+  try {
+    tokens::HttpClient(o).post(("https://127.0.0.1:" + std::to_string(server->port())) + "/echo", "", {});
+    ADD_FAILURE() << "no error";
+  } catch (const tokens::Error& e) {
+    EXPECT_EQ(e.code(), "sts_unreachable");
+    EXPECT_NE(std::string(e.what()).find("127.0.0.1"), std::string::npos) << e.what();
+  }
 }
 
 TEST(UrlTest, ParsesAndRefuses) {

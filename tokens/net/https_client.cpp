@@ -1,16 +1,11 @@
 #include "tokens/net/https_client.hpp"
 
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
+#include <curl/curl.h>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
+#include <chrono>
+#include <memory>
+#include <mutex>
 #include <optional>
 
 #include "tokens/error.hpp"
@@ -19,10 +14,6 @@ namespace ehagent::tokens {
 namespace {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace ssl = asio::ssl;
-using tcp = asio::ip::tcp;
 
 // The phase a failure happened in decides whether a retry is safe.
 enum class Phase { connect, exchange };
@@ -32,157 +23,185 @@ struct Failure {
   std::string what;
 };
 
-// Runs the queued asynchronous operation to completion. Beast's timeouts only apply to
-// asynchronous operations, so every step is asynchronous and driven here.
-void drive(asio::io_context& io) {
-  io.restart();
-  io.run();
+// curl_global_init is not thread-safe; the first client to run does it, once.
+void initialiseCurl() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-http::request<http::string_body> buildRequest(const Url& url, const std::string& body,
-                                              const std::vector<std::pair<std::string, std::string>>& headers) {
-  http::request<http::string_body> request{http::verb::post, url.target, 11};
-  const bool default_port = (url.scheme == "https" && url.port == "443") || (url.scheme == "http" && url.port == "80");
-  const std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
-  request.set(http::field::host, default_port ? host : host + ":" + url.port);
-  request.set(http::field::user_agent, "ehagent");
-  for (const auto& [name, value] : headers) request.set(name, value);
-  request.body() = body;
-  request.prepare_payload();
-  return request;
+struct EasyDeleter {
+  void operator()(CURL* handle) const noexcept { curl_easy_cleanup(handle); }
+};
+struct ListDeleter {
+  void operator()(curl_slist* list) const noexcept { curl_slist_free_all(list); }
+};
+using Easy = std::unique_ptr<CURL, EasyDeleter>;
+using HeaderList = std::unique_ptr<curl_slist, ListDeleter>;
+
+struct Received {
+  std::string body;
+  std::size_t limit = 0;
+  bool too_big = false;
+};
+
+// The read timeout is a bound on silence, as it was per read: once connected, a server that sends
+// nothing (and takes nothing) for that long ends the exchange. libcurl's own timeouts are totals.
+struct Silence {
+  CURL* easy = nullptr;
+  std::chrono::milliseconds limit{};
+  curl_off_t last_down = -1, last_up = -1;
+  std::chrono::steady_clock::time_point since = std::chrono::steady_clock::now();
+  bool exceeded = false;
+};
+
+int watchSilence(void* user, curl_off_t, curl_off_t down, curl_off_t, curl_off_t up) {
+  auto& silence = *static_cast<Silence*>(user);
+  const auto now = std::chrono::steady_clock::now();
+  curl_off_t connected = 0;
+  curl_easy_getinfo(silence.easy, CURLINFO_PRETRANSFER_TIME_T, &connected);
+  if (connected == 0 || down != silence.last_down || up != silence.last_up) {
+    silence.last_down = down;
+    silence.last_up = up;
+    silence.since = now;
+    return 0;
+  }
+  if (now - silence.since < silence.limit) return 0;
+  silence.exceeded = true;
+  return 1;  // aborts with CURLE_ABORTED_BY_CALLBACK
 }
 
-template <class Stream>
-std::optional<Failure> exchange(asio::io_context& io, Stream& stream, beast::tcp_stream& tcp_layer,
-                                const http::request<http::string_body>& request, const HttpClientOptions& options,
-                                HttpResponse& out) {
-  beast::error_code ec;
-  tcp_layer.expires_after(options.read_timeout);
-  http::async_write(stream, request, [&](beast::error_code e, std::size_t) { ec = e; });
-  drive(io);
-  if (ec) return Failure{Phase::exchange, "sending the request failed: " + ec.message()};
+std::size_t collect(char* data, std::size_t size, std::size_t count, void* user) {
+  auto& received = *static_cast<Received*>(user);
+  const std::size_t bytes = size * count;
+  if (received.body.size() + bytes > received.limit) {
+    received.too_big = true;
+    return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+  }
+  received.body.append(data, bytes);
+  return bytes;
+}
 
-  beast::flat_buffer buffer;
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(options.max_response_bytes);
-  parser.header_limit(64 * 1024);
-  const auto too_big = [&options] {
-    return Error(options.service + "_bad_response",
-                 "the answer is larger than " + std::to_string(options.max_response_bytes) + " bytes");
-  };
-  tcp_layer.expires_after(options.read_timeout);
-  http::async_read_header(stream, buffer, parser, [&](beast::error_code e, std::size_t) { ec = e; });
-  drive(io);
-  // Checked here as well as by the parser's own limit, so an announced oversize body is never read.
-  if (!ec && parser.content_length() && *parser.content_length() > options.max_response_bytes) throw too_big();
-  if (!ec) {
-    tcp_layer.expires_after(options.read_timeout);
-    http::async_read(stream, buffer, parser, [&](beast::error_code e, std::size_t) { ec = e; });
-    drive(io);
+HeaderList buildHeaders(const std::vector<std::pair<std::string, std::string>>& headers) {
+  curl_slist* list = nullptr;
+  // No "Expect: 100-continue" round trip: the services answer the POST itself.
+  for (const std::string line : {std::string("Expect:"), std::string("User-Agent: ehagent")}) {
+    list = curl_slist_append(list, line.c_str());
   }
-  if (ec == http::error::body_limit || (!ec && parser.get().body().size() > options.max_response_bytes)) {
-    throw too_big();
+  for (const auto& [name, value] : headers) list = curl_slist_append(list, (name + ": " + value).c_str());
+  return HeaderList(list);
+}
+
+// The proxy for this request: the configured one, else libcurl reads HTTPS_PROXY / https_proxy
+// (and NO_PROXY / no_proxy) from the environment itself.
+void configureProxy(CURL* easy, const HttpClientOptions& options) {
+  if (!options.proxy.empty()) curl_easy_setopt(easy, CURLOPT_PROXY, options.proxy.c_str());
+  if (!options.no_proxy.empty()) curl_easy_setopt(easy, CURLOPT_NOPROXY, options.no_proxy.c_str());
+  // A TLS service is reached through the proxy's CONNECT tunnel: the proxy never sees the exchange,
+  // and the server's certificate is verified end to end as without a proxy.
+  curl_easy_setopt(easy, CURLOPT_HTTPPROXYTUNNEL, 1L);
+}
+
+void configureTls(CURL* easy, const HttpClientOptions& options) {
+  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(easy, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
+  // Only a full chain to a configured CA counts: a leaf certificate in the CA file is not an anchor.
+  curl_easy_setopt(easy, CURLOPT_SSL_OPTIONS, static_cast<long>(CURLSSLOPT_NO_PARTIALCHAIN));
+  if (!options.ca_file.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, options.ca_file.c_str());
+  if (!options.ca_dir.empty()) curl_easy_setopt(easy, CURLOPT_CAPATH, options.ca_dir.c_str());
+  if (!options.ca_file.empty() && options.ca_dir.empty()) curl_easy_setopt(easy, CURLOPT_CAPATH, nullptr);
+  if (options.ca_file.empty() && !options.ca_dir.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, nullptr);
+}
+
+// What went wrong, in the words the callers and their tests know; a certificate refusal is
+// thrown at once, because it fails again on a retry.
+Failure classify(CURLcode code, CURL* easy, const Url& url, const HttpClientOptions& options, const char* detail) {
+  const std::string why = detail[0] != '\0' ? detail : curl_easy_strerror(code);
+  curl_off_t sent_at = 0;
+  curl_easy_getinfo(easy, CURLINFO_PRETRANSFER_TIME_T, &sent_at);
+  const std::string where = url.host + ":" + url.port;
+  switch (code) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+      return {Phase::connect, "cannot resolve " + url.host + ": " + why};
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_PROXY:
+      return {Phase::connect, "cannot reach " + where + " through the proxy: " + why};
+    case CURLE_COULDNT_CONNECT:
+      return {Phase::connect, "cannot connect to " + where + ": " + why};
+    case CURLE_PEER_FAILED_VERIFICATION:
+      throw Error(options.service + "_unreachable", "the TLS certificate of " + url.host + " was refused: " + why);
+    case CURLE_SSL_CONNECT_ERROR:
+      return {Phase::connect, "TLS handshake with " + url.host + " failed: " + why};
+    case CURLE_SSL_CACERT_BADFILE:
+      throw Error("invalid_input", "cannot load the CA certificates for " + options.service + ": " + why);
+    case CURLE_OPERATION_TIMEDOUT:
+      if (sent_at == 0) return {Phase::connect, "cannot connect to " + where + " within the connect timeout"};
+      return {Phase::exchange, "no answer within the read timeout"};
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      throw Error(options.service + "_bad_response", "malformed HTTP answer: " + why);
+    case CURLE_FILESIZE_EXCEEDED:
+      throw Error(options.service + "_bad_response",
+                  "the answer is larger than " + std::to_string(options.max_response_bytes) + " bytes");
+    case CURLE_GOT_NOTHING:
+    case CURLE_RECV_ERROR:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_SEND_ERROR:
+      return {Phase::exchange, "the connection was closed before an answer came: " + why};
+    default:
+      return {sent_at == 0 ? Phase::connect : Phase::exchange, "the exchange with " + where + " failed: " + why};
   }
-  if (ec == beast::error::timeout) return Failure{Phase::exchange, "no answer within the read timeout"};
-  if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
-      ec == ssl::error::stream_truncated) {
-    return Failure{Phase::exchange, "the connection was closed before an answer came: " + ec.message()};
+}
+
+std::optional<Failure> attempt(const Url& url, const std::string& url_text, const std::string& body,
+                               const curl_slist* headers, const HttpClientOptions& options, HttpResponse& out) {
+  Easy easy(curl_easy_init());
+  if (!easy) throw Error(options.service + "_unreachable", "cannot start an HTTP exchange (out of memory)");
+  CURL* e = easy.get();
+  char detail[CURL_ERROR_SIZE] = {};
+  Received received;
+  received.limit = options.max_response_bytes;
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, detail);
+  curl_easy_setopt(e, CURLOPT_URL, url_text.c_str());
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, url.scheme == "http" ? "http" : "https");
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);  // worker threads: no SIGALRM for the resolver
+  curl_easy_setopt(e, CURLOPT_POST, 1L);
+  curl_easy_setopt(e, CURLOPT_POSTFIELDS, body.data());
+  curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
+  Silence silence;
+  silence.easy = e;
+  silence.limit = options.read_timeout;
+  curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, watchSilence);
+  curl_easy_setopt(e, CURLOPT_XFERINFODATA, &silence);
+  // And a bound for the whole exchange: a server that drips its answer cannot hold a worker for
+  // longer than connecting, sending and reading each at their limits.
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
+                   static_cast<long>((options.connect_timeout + 3 * options.read_timeout).count()));
+  curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_response_bytes));
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, &received);
+  configureProxy(e, options);
+  configureTls(e, options);
+  const CURLcode code = curl_easy_perform(e);
+  if (silence.exceeded) return Failure{Phase::exchange, "no answer within the read timeout"};
+  if (received.too_big) {
+    throw Error(options.service + "_bad_response",
+                "the answer is larger than " + std::to_string(options.max_response_bytes) + " bytes");
   }
-  if (ec) {
-    if (ec.category() == http::make_error_code(http::error::bad_version).category()) {
-      throw Error(options.service + "_bad_response", "malformed HTTP answer: " + ec.message());
-    }
-    return Failure{Phase::exchange, "reading the answer failed: " + ec.message()};
-  }
-  auto response = parser.release();
-  out.status = static_cast<int>(response.result_int());
-  out.content_type = std::string(response[http::field::content_type]);
-  out.body = std::move(response.body());
+  if (code != CURLE_OK) return classify(code, e, url, options, detail);
+  long status = 0;
+  curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+  const char* content_type = nullptr;
+  curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &content_type);
+  out.status = static_cast<int>(status);
+  out.content_type = content_type != nullptr ? content_type : "";
+  out.body = std::move(received.body);
   return std::nullopt;
-}
-
-std::optional<Failure> connect(asio::io_context& io, beast::tcp_stream& tcp_layer, const Url& url,
-                               const HttpClientOptions& options) {
-  tcp::resolver resolver(io);
-  beast::error_code ec;
-  tcp::resolver::results_type endpoints;
-  resolver.async_resolve(url.host, url.port, [&](beast::error_code e, tcp::resolver::results_type r) {
-    ec = e;
-    endpoints = std::move(r);
-  });
-  drive(io);
-  if (ec) return Failure{Phase::connect, "cannot resolve " + url.host + ": " + ec.message()};
-  tcp_layer.expires_after(options.connect_timeout);
-  tcp_layer.async_connect(endpoints, [&](beast::error_code e, const tcp::endpoint&) { ec = e; });
-  drive(io);
-  if (ec) return Failure{Phase::connect, "cannot connect to " + url.host + ":" + url.port + ": " + ec.message()};
-  return std::nullopt;
-}
-
-void configureContext(ssl::context& ctx, const HttpClientOptions& options) {
-  ctx.set_verify_mode(ssl::verify_peer);
-  if (!options.ca_file.empty() || !options.ca_dir.empty()) {
-    if (SSL_CTX_load_verify_locations(ctx.native_handle(), options.ca_file.empty() ? nullptr : options.ca_file.c_str(),
-                                      options.ca_dir.empty() ? nullptr : options.ca_dir.c_str()) != 1) {
-      throw Error("invalid_input", "cannot load the CA certificates for " + options.service);
-    }
-  } else if (SSL_CTX_set_default_verify_paths(ctx.native_handle()) != 1) {
-    throw Error("invalid_input", "cannot load the system CA certificates");
-  }
-}
-
-// The SSL object copies the context's settings when it is made, so this runs per connection.
-void configureConnection(SSL* ssl_handle, const Url& url) {
-  SSL_set_verify(ssl_handle, SSL_VERIFY_PEER, nullptr);
-  // Check the name inside OpenSSL's own chain verification, as an IP or a DNS name.
-  X509_VERIFY_PARAM* param = SSL_get0_param(ssl_handle);
-  beast::error_code ec;
-  asio::ip::make_address(url.host, ec);
-  const int ok = ec ? X509_VERIFY_PARAM_set1_host(param, url.host.c_str(), url.host.size())
-                    : X509_VERIFY_PARAM_set1_ip_asc(param, url.host.c_str());
-  if (ok != 1) throw Error("invalid_input", "cannot set the expected TLS host name " + url.host);
-  if (ec && SSL_set_tlsext_host_name(ssl_handle, url.host.c_str()) != 1) {
-    throw Error("invalid_input", "cannot set the TLS server name " + url.host);
-  }
-}
-
-std::optional<Failure> attempt(const Url& url, const http::request<http::string_body>& request,
-                               const HttpClientOptions& options, HttpResponse& out) {
-  asio::io_context io;
-  if (url.scheme == "http") {
-    beast::tcp_stream stream(io);
-    if (auto failure = connect(io, stream, url, options)) return failure;
-    auto result = exchange(io, stream, stream, request, options, out);
-    beast::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    return result;
-  }
-  ssl::context ctx(ssl::context::tls_client);
-  ctx.set_options(ssl::context::no_sslv2 | ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                  ssl::context::no_tlsv1_1);
-  configureContext(ctx, options);
-  beast::ssl_stream<beast::tcp_stream> stream(io, ctx);
-  configureConnection(stream.native_handle(), url);
-  if (auto failure = connect(io, beast::get_lowest_layer(stream), url, options)) return failure;
-  beast::error_code ec;
-  beast::get_lowest_layer(stream).expires_after(options.connect_timeout);
-  stream.async_handshake(ssl::stream_base::client, [&](beast::error_code e) { ec = e; });
-  drive(io);
-  if (ec) {
-    const long verify = SSL_get_verify_result(stream.native_handle());
-    if (verify != X509_V_OK) {
-      // Not retried: a certificate that fails now fails again.
-      throw Error(options.service + "_unreachable", "the TLS certificate of " + url.host +
-                                                         " was refused: " + X509_verify_cert_error_string(verify));
-    }
-    return Failure{Phase::connect, "TLS handshake with " + url.host + " failed: " + ec.message()};
-  }
-  auto result = exchange(io, stream, beast::get_lowest_layer(stream), request, options, out);
-  // Servers often drop the connection without close_notify; that does not change the answer.
-  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(1));
-  stream.async_shutdown([](beast::error_code) {});
-  drive(io);
-  return result;
 }
 
 }  // namespace
@@ -242,11 +261,12 @@ HttpResponse HttpClient::post(const std::string& url_text, const std::string& bo
   if (url.scheme == "http" && !(options_.allow_plain_loopback && isLoopbackHost(url.host))) {
     throw Error("invalid_input", "plain HTTP is refused for " + url.host + "; use https");
   }
-  const auto request = buildRequest(url, body, headers);
+  initialiseCurl();
+  const HeaderList header_list = buildHeaders(headers);
   std::string last_failure;
   for (int i = 0; i < options_.connect_attempts; ++i) {
     HttpResponse response;
-    const auto failure = attempt(url, request, options_, response);
+    const auto failure = attempt(url, url_text, body, header_list.get(), options_, response);
     if (!failure) return response;
     last_failure = failure->what;
     if (failure->phase == Phase::exchange) break;

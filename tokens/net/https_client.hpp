@@ -1,7 +1,8 @@
 #pragma once
-// A small blocking HTTPS POST client for the eHealth services (STS, hubs). The server certificate
-// is verified against a configured CA file or directory, with a host name check. Plain HTTP is
-// allowed only towards loopback, and only when the options say so (tests and the sandbox).
+// A small blocking HTTPS POST client for the eHealth services (STS, hubs), on libcurl. The server
+// certificate is verified against a configured CA file or directory, with a host name check, also
+// through an HTTP proxy (a CONNECT tunnel: HTTPS_PROXY / NO_PROXY, or the options' proxy). Plain
+// HTTP is allowed only towards loopback, and only when the options say so (tests and the sandbox).
 #include <chrono>
 #include <cstddef>
 #include <string>
@@ -20,6 +21,10 @@ struct HttpClientOptions {
   int connect_attempts = 3;
   std::size_t max_response_bytes = 4 * 1024 * 1024;
   bool allow_plain_loopback = false;
+  // "http://proxy.example:3128"; empty: HTTPS_PROXY / https_proxy from the environment, if any.
+  std::string proxy;
+  // Hosts that bypass the proxy, as NO_PROXY ("localhost,.example.be"); empty: NO_PROXY / no_proxy.
+  std::string no_proxy;
   // Prefix of the error codes: "<service>_unreachable", "<service>_bad_response".
   std::string service = "sts";
 };
