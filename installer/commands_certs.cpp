@@ -1,5 +1,6 @@
 #include <iostream>
 
+#include "agent/config/token_store.hpp"
 #include "certs/error.hpp"
 #include "certs/expiry.hpp"
 #include "certs/profile.hpp"
@@ -50,10 +51,14 @@ void runImport(Context& ctx, const ImportArgs& args) {
       // serves as both unless IT staff give one.
       soPin = Secret(pin.view());
     }
+    // Into SoftHSM, the user's own store (made now when it is missing), never root's system store.
+    std::filesystem::path store;
+    if (request.modulePath.find("softhsm") != std::string::npos) store = agent::selectUserTokenStore(true);
     const auto result = writeKeystore(request, keystore, pin, soPin ? &*soPin : nullptr);
     std::cout << "imported " << result.certificate.subject() << "\n  into token \"" << result.tokenLabel
               << "\"" << (result.tokenCreated ? " (created)" : "") << " with "
               << result.chainCertificates << " CA certificate(s)\n  expiry: " << result.expiryState << "\n";
+    if (!store.empty()) std::cout << "  token store: " << store.string() << "\n";
   } catch (const ImportError& e) {
     throw CommandFailed(std::string("import refused (") + e.code() + "): " + e.what());
   }

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/store/json_text.hpp"
+#include "agent/config/token_store.hpp"
 #include "agent/pin/pinentry.hpp"
 #include "installer/commands.hpp"
 #include "installer/doctor.hpp"
@@ -53,6 +54,8 @@ int main(int argc, char** argv) {
   addServiceCommands(app, ctx);
   addDoctorCommand(app, ctx);
   try {
+    // Every command that opens SoftHSM sees the user's own token store (certs import makes it).
+    ehagent::agent::selectUserTokenStore(false);
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);

@@ -2,6 +2,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "agent/config/token_store.hpp"
 #include "agent/store/audit.hpp"
 #include "agent/session/card_monitor.hpp"
 #include "agent/session/card_queue.hpp"
@@ -62,6 +63,8 @@ int runServe(const CommonOptions& common, const ServeOptions& options, std::ostr
   // Set before any thread starts, so that every thread inherits it.
   ::signal(SIGPIPE, SIG_IGN);
   try {
+    // The user's own SoftHSM store (where certs import put the eHealth keystore), before any module loads.
+    selectUserTokenStore(false);
     const std::filesystem::path state_dir = effectiveStateDir(config);
     ensurePrivateDirectory(state_dir);
     ClientStore clients(ClientStore::defaultFile(state_dir));

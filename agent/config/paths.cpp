@@ -30,6 +30,8 @@ std::filesystem::path xdgDir(const char* variable, const std::filesystem::path& 
 
 std::filesystem::path userConfigHome() { return xdgDir("XDG_CONFIG_HOME", homeDir() / ".config"); }
 
+std::filesystem::path userDataHome() { return xdgDir("XDG_DATA_HOME", homeDir() / ".local" / "share"); }
+
 std::filesystem::path defaultConfigFile() { return userConfigHome() / "ehagent" / "agent.toml"; }
 
 std::filesystem::path defaultStateDir() {

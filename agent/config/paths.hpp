@@ -7,6 +7,8 @@ namespace ehagent::agent {
 
 // $XDG_CONFIG_HOME (falls back to ~/.config).
 std::filesystem::path userConfigHome();
+// $XDG_DATA_HOME, default ~/.local/share.
+std::filesystem::path userDataHome();
 // $XDG_CONFIG_HOME/ehagent/agent.toml.
 std::filesystem::path defaultConfigFile();
 // $XDG_STATE_HOME/ehagent (falls back to ~/.local/state).

@@ -1,4 +1,6 @@
 #include <gtest/gtest.h>
+#include <pwd.h>
+#include <sys/stat.h>
 
 #include "certs/profile.hpp"
 #include "tests/installer/installer_fixture.hpp"
@@ -46,6 +48,47 @@ TEST_F(InstallerTest, ImportsAKeystoreIntoAFreshSoftHsmToken) {
                             (dir_.path() / "pub.pem").string() + "' -signature '" +
                             (dir_.path() / "sig.bin").string() + "' '" + (dir_.path() / "data.bin").string() + "'");
   EXPECT_EQ(verify.exitCode, 0) << verify.output;
+}
+
+// A practitioner who is not root imports into a token store of their own (SoftHSM's system store
+// belongs to root); pkcs11-tool, run as them on that store, sees the token.
+TEST_F(InstallerTest, AUserWhoIsNotRootImportsIntoTheirOwnTokenStore) {
+  if (!testsupport::isRoot()) GTEST_SKIP() << "a second local account needs root";
+  const testsupport::LocalUser user;
+  const passwd* account = ::getpwnam(user.name().c_str());
+  ASSERT_NE(account, nullptr);
+  const fs::path home = fs::temp_directory_path() / ("ehagent-home-" + user.name());
+  fs::create_directories(home / "bundled");
+  for (const auto& [from, to] : std::vector<std::pair<fs::path, fs::path>>{
+           {pki_.aliceP12, home / "alice.p12"}, {dir_.path() / "password", home / "password"},
+           {dir_.path() / "pin", home / "pin"}, {pki_.ehealthCa, home / "bundled" / "ehealth_ca.pem"}}) {
+    fs::copy_file(from, to, fs::copy_options::overwrite_existing);
+  }
+  ASSERT_EQ(testsupport::runCommand({"chown", "-R", user.name(), home.string()}).exitCode, 0);
+  const std::vector<std::string> env = {"env", "-u", "SOFTHSM2_CONF", "HOME=" + home.string(),
+                                        "XDG_DATA_HOME=" + (home / "data").string(),
+                                        "XDG_STATE_HOME=" + (home / "state").string(),
+                                        "XDG_CONFIG_HOME=" + (home / "config").string()};
+  auto command = env;
+  for (const std::string word : {std::string(EHAGENT_INSTALL_BIN), std::string("--bundled-trust"), (home / "bundled").string(),
+                                 std::string("certs"), std::string("import"), (home / "alice.p12").string(),
+                                 std::string("--password-file"), (home / "password").string(), std::string("--pin-file"),
+                                 (home / "pin").string()}) {
+    command.push_back(word);
+  }
+  const auto imported = user.runAs(command);
+  EXPECT_EQ(imported.exitCode, 0) << imported.out << imported.err;
+  const fs::path store = home / "data" / "ehagent";
+  EXPECT_NE(imported.out.find((store / "softhsm2.conf").string()), std::string::npos) << imported.out;
+  struct stat info {};
+  ASSERT_EQ(::stat((store / "tokens").c_str(), &info), 0);
+  EXPECT_EQ(info.st_uid, account->pw_uid);
+  EXPECT_EQ(info.st_mode & 077, 0u) << "the token store is open to others";
+
+  const auto listed = user.runAs({"env", "SOFTHSM2_CONF=" + (store / "softhsm2.conf").string(), "pkcs11-tool",
+                                  "--module", EHAGENT_SOFTHSM_MODULE, "--list-token-slots"});
+  EXPECT_NE(listed.out.find("eHealth 78031215280"), std::string::npos) << listed.out << listed.err;
+  fs::remove_all(home);
 }
 
 TEST_F(InstallerTest, FailedImportsExitNonZeroAndLeaveTheTokenAsItWas) {
