@@ -2,6 +2,7 @@
 // manager that starts the agent, the Belgian eID middleware, and the STS and hubs it talks to.
 // Each one only looks: nothing is created, started or installed.
 #include <filesystem>
+#include <sstream>
 
 #include "agent/config/paths.hpp"
 #include "agent/pin/pinentry_choice.hpp"
@@ -36,10 +37,11 @@ void checkUserManager(std::vector<Check>& out) {
                    "log in to a desktop session, or run ehagent serve yourself"});
     return;
   }
-  const Systemctl environment = systemctlUser({"show-environment"});
-  const bool display = environment.output.find("\nDISPLAY=") != std::string::npos ||
-                       environment.output.rfind("DISPLAY=", 0) == 0 ||
-                       environment.output.find("WAYLAND_DISPLAY=") != std::string::npos;
+  std::istringstream environment(systemctlUser({"show-environment"}).output);
+  bool display = false;
+  for (std::string line; std::getline(environment, line);) {
+    display = display || line.starts_with("DISPLAY=") || line.starts_with("WAYLAND_DISPLAY=");
+  }
   if (display) {
     out.push_back({"user_manager", "ok", "the systemd user manager has the session's display", ""});
   } else {

@@ -83,7 +83,8 @@ void addSignRoutes(Router& router) {
                 SignatureRequest input = readSignInput(request, context.client);
                 input.abandon = context.client_gone;
                 const std::vector<std::uint8_t>& shown = input.data.empty() ? input.digest : input.data;
-                const std::string signed_sha256 = sha256Hex(asText(shown));
+                input.data_sha256 = sha256Hex(asText(shown));  // hashed once, for the audit and the prompt
+                const std::string signed_sha256 = input.data_sha256;
                 AgentSession* session = context.server.session;
                 const auto who = session ? session->identified() : std::nullopt;
                 const auto audit = [&](const std::string& outcome, const std::string& code) {

@@ -106,7 +106,7 @@ boost::asio::awaitable<nlohmann::json> AgentSession::login(std::string client, s
     // failed before, and this login retries that step alone, without asking any PIN again.
     if (!token_pending) eid = co_await logInToCards(client, *who, all, abandon);
     pins_given = true;
-    co_await obtainSessionToken(*who);
+    co_await obtainSessionToken();
   } catch (...) {
     failure = std::current_exception();
   }
@@ -204,16 +204,12 @@ bool AgentSession::tokenPendingLocked() const {
   return sts_ && state_->ehealth && !state_->token_expiry;
 }
 
-boost::asio::awaitable<void> AgentSession::obtainSessionToken(const PractitionerInfo& who) {
+boost::asio::awaitable<void> AgentSession::obtainSessionToken() {
   {
     std::lock_guard lock(mutex_);
     if (!sts_ || !state_->ehealth) co_return;
   }
-  const PractitionerInfo practitioner = who;
-  std::function<tokens::SamlToken()> job([this, practitioner] { return issueToken(practitioner); });
-  const tokens::SamlToken token = co_await server_.network.run<tokens::SamlToken>(std::move(job));
-  std::lock_guard lock(mutex_);
-  state_->token_expiry = token.not_on_or_after;
+  (void)co_await samlToken();  // records the token's expiry in the session
 }
 
 tokens::SamlToken AgentSession::issueToken(const PractitionerInfo& who) {
@@ -286,12 +282,17 @@ boost::asio::awaitable<tokens::SamlToken> AgentSession::samlToken() {
     throw ProblemError(Problem{409, "sts_not_configured", "No STS configured",
                                "the agent's config has no [sts] section", nlohmann::json::object()});
   }
-  if (auto cached = token_cache_->get(who->ssin, sts_profession_)) co_return *cached;
-  const PractitionerInfo practitioner = *who;
-  std::function<tokens::SamlToken()> job([this, practitioner] { return issueToken(practitioner); });
-  tokens::SamlToken token = co_await server_.network.run<tokens::SamlToken>(std::move(job));
+  tokens::SamlToken token;
+  if (auto cached = token_cache_->get(who->ssin, sts_profession_)) {
+    token = std::move(*cached);
+  } else {
+    const PractitionerInfo practitioner = *who;
+    std::function<tokens::SamlToken()> job([this, practitioner] { return issueToken(practitioner); });
+    token = co_await server_.network.run<tokens::SamlToken>(std::move(job));
+  }
   std::lock_guard lock(mutex_);
-  if (tokenPendingLocked()) {  // the login's STS step failed, this call did it
+  // The login's STS step, or a later call after that step failed: the session shows the expiry.
+  if (tokenPendingLocked()) {
     state_->token_expiry = token.not_on_or_after;
     publishLocked();
   }

@@ -91,6 +91,7 @@ struct SignatureRequest {
   std::vector<std::uint8_t> digest;  // a digest computed by the client
   std::string digest_algorithm;      // "SHA-256", "SHA-384", "SHA-512"; "" = the key's default
   std::string patient_ssin;          // optional, for the prompt and the audit
+  std::string data_sha256;           // SHA-256 hex of data (or of the digest): the audit's and the prompt's
   std::string document_kind;         // optional, the client's word for it: "prescription"
   std::stop_token abandon;           // stopped when the client goes away: the PIN dialog closes
 };
@@ -179,7 +180,7 @@ class AgentSession final : public HubSession {
                                                                       std::stop_token abandon);
   // The login's STS step, when an [sts] is configured and an eHealth token is logged in; sets the
   // token's expiry in the session.
-  boost::asio::awaitable<void> obtainSessionToken(const PractitionerInfo& who);
+  boost::asio::awaitable<void> obtainSessionToken();
   // Logged in to the cards, but the STS step has not succeeded yet.
   [[nodiscard]] bool tokenPendingLocked() const;
   [[nodiscard]] std::unique_ptr<tokens::Signer> queuedSigner(KeyRole role);

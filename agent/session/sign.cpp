@@ -83,7 +83,8 @@ std::pair<std::string, std::string> signatureWords(const SignatureRequest& reque
   const std::string format = formatOf(request.data);
   const std::string size = sizeInWords(request.data.size());
   const std::string what = kind.empty() ? withArticle(format) + " of " + size : withArticle(kind) + " (" + format + ", " + size + ")";
-  return {"sign with your qualified signature " + what, "SHA-256 of what is signed: " + sha256Hex(asText(request.data))};
+  const std::string sha256 = request.data_sha256.empty() ? sha256Hex(asText(request.data)) : request.data_sha256;
+  return {"sign with your qualified signature " + what, "SHA-256 of what is signed: " + sha256};
 }
 
 }  // namespace

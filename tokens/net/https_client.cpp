@@ -38,6 +38,11 @@ struct ListDeleter {
 using Easy = std::unique_ptr<CURL, EasyDeleter>;
 using HeaderList = std::unique_ptr<curl_slist, ListDeleter>;
 
+Error tooBig(const HttpClientOptions& options) {
+  return Error(options.service + "_bad_response",
+               "the answer is larger than " + std::to_string(options.max_response_bytes) + " bytes");
+}
+
 struct Received {
   std::string body;
   std::size_t limit = 0;
@@ -141,8 +146,7 @@ Failure classify(CURLcode code, CURL* easy, const Url& url, const HttpClientOpti
     case CURLE_UNSUPPORTED_PROTOCOL:
       throw Error(options.service + "_bad_response", "malformed HTTP answer: " + why);
     case CURLE_FILESIZE_EXCEEDED:
-      throw Error(options.service + "_bad_response",
-                  "the answer is larger than " + std::to_string(options.max_response_bytes) + " bytes");
+      throw tooBig(options);
     case CURLE_GOT_NOTHING:
     case CURLE_RECV_ERROR:
     case CURLE_PARTIAL_FILE:
@@ -190,8 +194,7 @@ std::optional<Failure> attempt(const Url& url, const std::string& url_text, cons
   const CURLcode code = curl_easy_perform(e);
   if (silence.exceeded) return Failure{Phase::exchange, "no answer within the read timeout"};
   if (received.too_big) {
-    throw Error(options.service + "_bad_response",
-                "the answer is larger than " + std::to_string(options.max_response_bytes) + " bytes");
+    throw tooBig(options);
   }
   if (code != CURLE_OK) return classify(code, e, url, options, detail);
   long status = 0;
