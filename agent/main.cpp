@@ -12,6 +12,7 @@ using namespace ehagent::agent;
 
 int main(int argc, char** argv) {
   CLI::App app{"ehagent: the local eHealth agent for Belgian practitioners"};
+  app.set_version_flag("--version", std::string("ehagent ") + EHAGENT_VERSION);
   app.require_subcommand(1);
   CommonOptions common;
   std::string config_file;

@@ -17,6 +17,7 @@
 
 #include "certs/error.hpp"
 #include "certs/expiry.hpp"
+#include "agent/config/endpoint.hpp"
 #include "agent/config/paths.hpp"
 #include "agent/config/revocation.hpp"
 #include "installer/certificate_checks.hpp"
@@ -194,15 +195,21 @@ void checkCertificates(const Context& ctx, const std::vector<std::string>& modul
 void checkAgent(const Context& ctx, std::vector<Check>& out) {
   agent::ListenAddress addr;
   try {
-    addr = agent::parseListenAddress(ctx.config.listen);
+    addr = agent::effectiveListenAddress(ctx.config);
   } catch (const std::exception& e) {
     out.push_back({"agent", "fail", e.what(), "fix listen in " + ctx.configFile.string()});
     return;
   }
-  const std::string where = ctx.config.listen;
+  const fs::path socket = ctx.config.socket.empty() ? agent::defaultSocketPath() : fs::path(ctx.config.socket);
+  // A running agent of this user says where it listens (it may have taken another port than the
+  // per-user default); that is the one to check.
+  if (const auto live = agent::readLiveEndpoint(agent::endpointFileFor(socket))) {
+    addr.host = live->host;
+    addr.port = live->port;
+  }
+  const std::string where = (addr.host == "::1" ? "[::1]" : addr.host) + ":" + std::to_string(addr.port);
   const Probe p = probeAgent(addr);
   const std::optional<uid_t> owner = p.connected ? listenerOwner(addr.port) : std::nullopt;
-  const fs::path socket = ctx.config.socket.empty() ? agent::defaultSocketPath() : fs::path(ctx.config.socket);
   if (p.answered && owner && *owner != ::getuid()) {
     out.push_back({"agent", "fail",
                    "the agent on " + where + " is another user's, " + accountName(*owner) + "; yours " +

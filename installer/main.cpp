@@ -42,6 +42,7 @@ void addDoctorCommand(CLI::App& app, Context& ctx) {
 int main(int argc, char** argv) {
   using namespace ehagent::installer;
   CLI::App app{"ehagent-install: set up ehagent (trust anchors, eHealth keystore, clients, service, checks)"};
+  app.set_version_flag("--version", std::string("ehagent-install ") + EHAGENT_VERSION);
   app.fallthrough();
   app.require_subcommand(1);
   Context ctx;

@@ -56,7 +56,7 @@ std::string serviceUnitText(const ServiceSettings& s) {
        "Description=ehagent: the practitioner's eID and eHealth agent\n"
        "\n"
        "[Service]\n"
-       "Type=exec\n"
+       "Type=notify\n"
     << "ExecStart=" << exec << "\n"
     << "Restart=on-failure\n"
        "RestartSec=2\n"

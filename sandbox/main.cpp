@@ -9,6 +9,7 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"ehagent sandbox: specimen cards and local eHealth stand-ins (never for production)"};
+  app.set_version_flag("--version", std::string("ehagent-sandbox ") + EHAGENT_VERSION);
   app.require_subcommand(1);
 
   ehagent::sandbox::SpecimenOptions specimen;

@@ -27,7 +27,8 @@ struct ServeOptions {
   bool check_config = false;                        // --check-config
 };
 
-// Prints "ready tcp=127.0.0.1:PORT unix=PATH" on stdout once both listeners are bound.
+// Prints "ready tcp=127.0.0.1:PORT unix=PATH endpoint=FILE" on stdout once both listeners are
+// bound and endpoint.json is written.
 int runServe(const CommonOptions& common, const ServeOptions& options, std::ostream& out,
              std::ostream& err);
 

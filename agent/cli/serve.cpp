@@ -1,6 +1,11 @@
 #include <signal.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
+#include <unistd.h>
+
 #include <spdlog/spdlog.h>
+
+#include "agent/cli/journal.hpp"
+#include "agent/config/endpoint.hpp"
+#include "agent/http/activation.hpp"
 
 #include "agent/config/token_store.hpp"
 #include "agent/store/audit.hpp"
@@ -33,12 +38,26 @@ Config loadEffectiveConfig(const CommonOptions& common) {
   return config;
 }
 
-void setUpLogging(const std::string& level) {
-  auto logger = spdlog::stderr_color_mt("ehagent");
+void setUpLogging(const std::string& level, bool journal) {
+  auto logger = makeAgentLogger(journal);
   logger->set_level(spdlog::level::from_str(level));
-  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   spdlog::set_default_logger(logger);
 }
+
+namespace {
+
+// Removes endpoint.json on the way out, unless a newer agent has written its own meanwhile.
+struct EndpointFile {
+  std::filesystem::path file;
+  ~EndpointFile() {
+    if (file.empty()) return;
+    const auto current = readLiveEndpoint(file);
+    std::error_code ec;
+    if (!current || current->pid == ::getpid()) std::filesystem::remove(file, ec);
+  }
+};
+
+}  // namespace
 
 int runServe(const CommonOptions& common, const ServeOptions& options, std::ostream& out,
              std::ostream& err) {
@@ -48,7 +67,7 @@ int runServe(const CommonOptions& common, const ServeOptions& options, std::ostr
     config = loadEffectiveConfig(common);
     if (options.listen) config.listen = *options.listen;
     if (options.socket) config.socket = *options.socket;
-    listen = parseListenAddress(config.listen);
+    listen = effectiveListenAddress(config);
   } catch (const std::exception& e) {
     err << "ehagent: " << e.what() << "\n";
     return 2;
@@ -57,7 +76,8 @@ int runServe(const CommonOptions& common, const ServeOptions& options, std::ostr
     out << "config ok\n";
     return 0;
   }
-  setUpLogging(config.log_level);
+  const bool journal = stderrIsJournal();
+  setUpLogging(config.log_level, journal);
   // OpenSSL's HTTP client (OCSP and CRL fetches at login) writes with write(2): a responder that
   // closes the connection before reading the request would otherwise end the agent with SIGPIPE.
   // Set before any thread starts, so that every thread inherits it.
@@ -67,8 +87,10 @@ int runServe(const CommonOptions& common, const ServeOptions& options, std::ostr
     selectUserTokenStore(false);
     const std::filesystem::path state_dir = effectiveStateDir(config);
     ensurePrivateDirectory(state_dir);
+    InstanceLock instance(state_dir);
     ClientStore clients(ClientStore::defaultFile(state_dir));
     AuditLog audit(AuditLog::defaultFile(state_dir));
+    if (journal) audit.onAppend(journalAuditRow);
     CardQueues queues(config.card_queue_depth);
     WorkerPool network(kNetworkThreads, kNetworkDepth);
     EventBus events;
@@ -85,12 +107,18 @@ int runServe(const CommonOptions& common, const ServeOptions& options, std::ostr
     }
     Server server(context, makeRouter(), server_options);
     server.bind();
+    const Endpoint endpoint{listen.host, server.tcpPort(), server.socketPath(), EHAGENT_VERSION, ::getpid()};
+    instance.describe(endpoint);
+    EndpointFile published{endpointFileFor(server.socketPath().empty() ? config.socket : server.socketPath())};
+    writeEndpointFile(published.file, endpoint);
     spdlog::info("ehagent {} listening on {}:{}{}{}", EHAGENT_VERSION, listen.host, server.tcpPort(),
-                 server_options.socket.empty() ? "" : " and ", server_options.socket.string());
+                 server.socketPath().empty() ? "" : " and ", server.socketPath().string());
     const std::string host = listen.host == "::1" ? "[::1]" : listen.host;
-    out << "ready tcp=" << host << ":" << server.tcpPort()
-        << " unix=" << server_options.socket.string() << std::endl;
+    out << "ready tcp=" << host << ":" << server.tcpPort() << " unix=" << server.socketPath().string()
+        << " endpoint=" << published.file.string() << std::endl;
+    notifyReady();
     server.run();
+    notifyStopping();
     spdlog::info("ehagent stopped");
   } catch (const std::exception& e) {
     spdlog::critical("{}", e.what());

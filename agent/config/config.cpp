@@ -61,7 +61,7 @@ Config parseConfig(std::string_view toml_text, std::string_view source) {
   for (auto& [name, hub] : config.hubs) useProxy(hub.http);
   config.revocation.options.proxy = config.proxy;
   config.revocation.options.noProxy = config.no_proxy;
-  parseListenAddress(config.listen);  // refuse a non-loopback address as early as possible
+  if (!config.listen.empty()) parseListenAddress(config.listen);  // refuse a non-loopback address as early as possible
   return config;
 }
 

@@ -32,7 +32,8 @@ struct Limits {
 };
 
 struct Config {
-  std::string listen = "127.0.0.1:17443";
+  // "127.0.0.1:17443"; empty: the per-user port (agent/config/endpoint.hpp).
+  std::string listen;
   std::filesystem::path socket;  // empty: defaultSocketPath()
   std::vector<std::string> allowed_origins;
   std::string log_level = "info";
@@ -69,6 +70,9 @@ Config loadConfig(const std::filesystem::path& file, bool must_exist);
 struct ListenAddress {
   std::string host;  // "127.0.0.1" or "::1"
   std::uint16_t port = 0;
+  // The port is the per-user default, not a configured one: if another program holds it, any
+  // free port will do (endpoint.json publishes it) rather than no agent at all.
+  bool fall_back_to_any_port = false;
 };
 
 // "127.0.0.1:17443", "[::1]:17443", "localhost:17443". Anything that is not loopback is refused

@@ -18,6 +18,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "agent/http/activation.hpp"
 #include "agent/http/connection.hpp"
 #include "agent/config/paths.hpp"
 
@@ -70,6 +71,8 @@ struct Server::Impl {
   std::atomic<int> in_flight{0};
   std::atomic<bool> stopping{false};
   unsigned short port = 0;
+  // The socket file is ours to remove unless the service manager made it (socket activation).
+  bool owns_socket_file = false;
 
   Impl(ServerContext& c, Router r, ServerOptions o)
       : context(c), router(std::move(r)), options(std::move(o)) {}
@@ -155,7 +158,7 @@ Server::Server(ServerContext& context, Router router, ServerOptions options)
     : impl_(std::make_unique<Impl>(context, std::move(router), std::move(options))) {}
 
 Server::~Server() {
-  if (!impl_->options.socket.empty()) {
+  if (impl_->owns_socket_file) {
     std::error_code ec;
     std::filesystem::remove(impl_->options.socket, ec);
   }
@@ -163,38 +166,71 @@ Server::~Server() {
 
 void Server::bind() {
   Impl& s = *impl_;
+  const InheritedSockets inherited = takeInheritedSockets();
+  if (inherited.tcp >= 0) {
+    s.tcp_acceptor.assign(inherited.tcp_v6 ? tcp::v6() : tcp::v4(), inherited.tcp);
+  } else {
+    bindTcp();
+  }
+  s.port = s.tcp_acceptor.local_endpoint().port();
+  if (inherited.unix_socket >= 0) {
+    s.unix_acceptor.assign(local(), inherited.unix_socket);
+    s.options.socket = inherited.unix_path;
+  } else if (!s.options.socket.empty()) {
+    bindUnix();
+  }
+}
+
+void Server::bindTcp() {
+  Impl& s = *impl_;
   const ListenAddress& listen = s.options.tcp;
-  try {
-    const tcp::endpoint endpoint(asio::ip::make_address(listen.host), listen.port);
-    if (!endpoint.address().is_loopback()) {
-      throw std::runtime_error("refusing to listen on non-loopback address " + listen.host);
-    }
+  const tcp::endpoint wanted(asio::ip::make_address(listen.host), listen.port);
+  if (!wanted.address().is_loopback()) {
+    throw std::runtime_error("refusing to listen on non-loopback address " + listen.host);
+  }
+  const auto tryBind = [&](const tcp::endpoint& endpoint, boost::system::error_code& ec) {
+    if (s.tcp_acceptor.is_open()) s.tcp_acceptor.close();
     s.tcp_acceptor.open(endpoint.protocol());
     s.tcp_acceptor.set_option(tcp::acceptor::reuse_address(true));
-    s.tcp_acceptor.bind(endpoint);
+    s.tcp_acceptor.bind(endpoint, ec);
+  };
+  try {
+    boost::system::error_code ec;
+    tryBind(wanted, ec);
+    if (ec == boost::system::errc::address_in_use && listen.fall_back_to_any_port) {
+      // The per-user default is taken (another user's agent, or another program): any free port
+      // serves as well, since endpoint.json tells client software which one.
+      spdlog::warn("port {} is in use; listening on a free port instead", listen.port);
+      tryBind(tcp::endpoint(wanted.address(), 0), ec);
+    }
+    if (ec) throw boost::system::system_error(ec);
     s.tcp_acceptor.listen(asio::socket_base::max_listen_connections);
-    s.port = s.tcp_acceptor.local_endpoint().port();
   } catch (const boost::system::system_error& e) {
     throw std::runtime_error("cannot listen on " + listen.host + ":" + std::to_string(listen.port) +
                              ": " + e.code().message());
   }
-  if (!s.options.socket.empty()) {
-    const auto& path = s.options.socket;
-    prepareSocketPath(path);
-    try {
-      s.unix_acceptor.open(local());
-      s.unix_acceptor.bind(local::endpoint(path.string()));
-      s.unix_acceptor.listen(asio::socket_base::max_listen_connections);
-    } catch (const boost::system::system_error& e) {
-      throw std::runtime_error("cannot listen on " + path.string() + ": " + e.code().message());
-    }
-    if (::chmod(path.c_str(), 0600) != 0) {
-      throw std::runtime_error("cannot restrict " + path.string() + ": " + std::strerror(errno));
-    }
+}
+
+void Server::bindUnix() {
+  Impl& s = *impl_;
+  const auto& path = s.options.socket;
+  prepareSocketPath(path);
+  try {
+    s.unix_acceptor.open(local());
+    s.unix_acceptor.bind(local::endpoint(path.string()));
+    s.unix_acceptor.listen(asio::socket_base::max_listen_connections);
+  } catch (const boost::system::system_error& e) {
+    throw std::runtime_error("cannot listen on " + path.string() + ": " + e.code().message());
+  }
+  s.owns_socket_file = true;
+  if (::chmod(path.c_str(), 0600) != 0) {
+    throw std::runtime_error("cannot restrict " + path.string() + ": " + std::strerror(errno));
   }
 }
 
 unsigned short Server::tcpPort() const { return impl_->port; }
+
+const std::filesystem::path& Server::socketPath() const { return impl_->options.socket; }
 
 void Server::run() {
   Impl& s = *impl_;

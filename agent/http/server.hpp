@@ -24,14 +24,19 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds both listeners; throws std::runtime_error naming what failed.
+  // Takes the listeners systemd passed (socket activation), else binds its own; throws
+  // std::runtime_error naming what failed.
   void bind();
   unsigned short tcpPort() const;
+  // The Unix socket served on (the one systemd passed, if it did); empty: none.
+  const std::filesystem::path& socketPath() const;
   // Serves until SIGINT/SIGTERM or stop(); in-flight requests finish first (bounded wait).
   void run();
   void stop();
 
  private:
+  void bindTcp();
+  void bindUnix();
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

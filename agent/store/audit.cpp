@@ -180,7 +180,13 @@ AuditRow AuditLog::append(const AuditEntry& entry) {
     throw AuditError(std::string("audit log: cannot append: ") + sqlite3_errmsg(db));
   }
   transaction.commit();
+  if (observer_) observer_(row);
   return row;
+}
+
+void AuditLog::onAppend(std::function<void(const AuditRow&)> observer) {
+  std::lock_guard lock(mutex_);
+  observer_ = std::move(observer);
 }
 
 std::vector<AuditRow> AuditLog::query(const AuditQuery& q) const {

@@ -3,6 +3,7 @@
 // Each row stores the SHA-256 of the row before it and its own hash, so `verify` finds the first
 // row that was altered, inserted or deleted.
 #include <cstdint>
+#include <functional>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -64,6 +65,8 @@ class AuditLog {
   static std::filesystem::path defaultFile(const std::filesystem::path& state_dir);
 
   AuditRow append(const AuditEntry& entry);
+  // Called with each row once it is committed (serve sends it to the journal under systemd).
+  void onAppend(std::function<void(const AuditRow&)> observer);
   std::vector<AuditRow> query(const AuditQuery& query) const;
   AuditVerdict verify() const;
 
@@ -73,6 +76,7 @@ class AuditLog {
   };
   std::unique_ptr<sqlite3, Closer> db_;
   mutable std::mutex mutex_;
+  std::function<void(const AuditRow&)> observer_;
 };
 
 nlohmann::json auditRowJson(const AuditRow& row);

@@ -1,17 +1,34 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "agent/config/config.hpp"
+#include "agent/config/endpoint.hpp"
 #include "agent/config/revocation.hpp"
 
 using namespace ehagent::agent;
 
 TEST(Config, EmptyTextGivesTheDocumentedDefaults) {
   const Config c = parseConfig("", "agent.toml");
-  EXPECT_EQ(c.listen, "127.0.0.1:17443");
+  EXPECT_EQ(c.listen, "");  // the per-user port
   EXPECT_EQ(c.limits.body_bytes, 8u * 1024 * 1024);
   EXPECT_EQ(c.pin_idle_timeout_minutes, 30);
   EXPECT_EQ(c.pinentry, "auto");
   EXPECT_FALSE(c.login_on_insert);
+}
+
+TEST(Config, WithoutListenEachUserHasAPortOfTheirOwnAndTheFirstUserHasTheWellKnownOne) {
+  EXPECT_EQ(perUserPort(0), 17443);
+  EXPECT_EQ(perUserPort(1000), 17443);
+  EXPECT_EQ(perUserPort(1001), 17444);
+  EXPECT_EQ(perUserPort(1049), 17492);
+  EXPECT_EQ(perUserPort(3000), 17443);  // 2000 apart: the later agent falls back to any free port
+  const ListenAddress unset = effectiveListenAddress(parseConfig("", "agent.toml"));
+  EXPECT_EQ(unset.host, "127.0.0.1");
+  EXPECT_EQ(unset.port, perUserPort(::getuid()));
+  EXPECT_TRUE(unset.fall_back_to_any_port);
+  const ListenAddress set = effectiveListenAddress(parseConfig("listen = \"127.0.0.1:9000\"\n", "agent.toml"));
+  EXPECT_EQ(set.port, 9000);
+  EXPECT_FALSE(set.fall_back_to_any_port);  // a configured port that is taken is an error
 }
 
 TEST(Config, LoginOnInsertIsRefusedUntilSupported) {
