@@ -46,13 +46,13 @@ set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_PACKAGE_CONTACT "ehagent developers <ehagent@example.org>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "local eID and eHealth agent for Belgian practitioners")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "local eID and eHealth agent for Belgian practitioners
- It reads the practitioner's Belgian eID card and eHealth certificate through
- PKCS#11, logs the practitioner in to the eHealth platform with an STS SAML
- token, signs and submits Sumehr uploads, patient consents and therapeutic
- links to the hubs, and serves all of it to client software over a JSON API
- on loopback and a Unix socket. One agent runs per user, as a systemd user
- service with socket activation.")
+# The extended description; CPack puts the summary above it as the synopsis line.
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "It reads the practitioner's Belgian eID card and eHealth certificate
+through PKCS#11, logs the practitioner in to the eHealth platform with an STS
+SAML token, signs and submits Sumehr uploads, patient consents and therapeutic
+links to the hubs, and serves all of it to client software over a JSON API on
+loopback and a Unix socket. One agent runs per user, as a systemd user service
+with socket activation.")
 set(CPACK_DEBIAN_PACKAGE_SECTION misc)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)

@@ -176,6 +176,11 @@ void Server::bind() {
   if (inherited.unix_socket >= 0) {
     s.unix_acceptor.assign(local(), inherited.unix_socket);
     s.options.socket = inherited.unix_path;
+    // A unit's SocketMode=0600 says so already; a manager that made it wider (or none) is
+    // narrowed, since the peer-uid check alone would still let other users connect and wait.
+    if (!s.options.socket.empty() && ::chmod(s.options.socket.c_str(), 0600) != 0) {
+      spdlog::warn("cannot restrict {}: {}", s.options.socket.string(), std::strerror(errno));
+    }
   } else if (!s.options.socket.empty()) {
     bindUnix();
   }
