@@ -97,7 +97,67 @@ std::string rssParts(const AgentProcess& agent) {
   return parts;
 }
 
+// /proc/<pid>/smaps_rollup in MiB: private (USS: Private_Clean + Private_Dirty, the pages no other
+// process maps), shared (Shared_Clean + Shared_Dirty) and anonymous.
+struct Rollup {
+  double private_mib = 0;
+  double shared_mib = 0;
+  double anonymous_mib = 0;
+};
+
+Rollup rollup(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/smaps_rollup");
+  Rollup r;
+  std::string field;
+  double kib = 0;
+  std::string unit;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    if (!(words >> field >> kib >> unit)) continue;
+    if (field == "Private_Clean:" || field == "Private_Dirty:") r.private_mib += kib / 1024.0;
+    if (field == "Shared_Clean:" || field == "Shared_Dirty:") r.shared_mib += kib / 1024.0;
+    if (field == "Anonymous:") r.anonymous_mib += kib / 1024.0;
+  }
+  return r;
+}
+
+std::string rollupDetail(const Rollup& r) {
+  std::ostringstream out;
+  out.setf(std::ios::fixed);
+  out.precision(1);
+  out << "shared " << r.shared_mib << " MiB, anonymous " << r.anonymous_mib << " MiB";
+  return out.str();
+}
+
 const std::string alice = "78031215280";
+
+// Fifty practitioners on one terminal server run fifty agents: what each one adds is its private
+// memory, since the binary and the libraries are shared. The second agent's is that figure (the
+// first one's includes the pages it is alone in mapping, until a second one maps them).
+int perUserMemory() {
+  AgentProcess first({alice, "", 8, 64});
+  AgentProcess second({alice, "pin 1234\npin 1234\n", 8, 64});
+  first.waitUntilReady();
+  second.waitUntilReady();
+  first.waitForPractitioner(alice);
+  second.waitForPractitioner(alice);
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  const Rollup idle = rollup(second.pid());
+  report("memory.per_user_idle", idle.private_mib, "MiB", -1, "<=3",
+         "USS of the second of two agents, idle, specimen tokens read; " + rollupDetail(idle));
+  second.logIn();
+  const std::string body = R"({"kind":"practitioner","audience":"https://emr.example"})";
+  auto client = HttpClient::tcp(second.port());
+  int signed_ok = 0;
+  for (int i = 0; i < 100; ++i) {
+    signed_ok += client.request("POST", "/v1/tokens/jwt", body, second.clientKey()).status == 200 ? 1 : 0;
+  }
+  const Rollup used = rollup(second.pid());
+  report("memory.per_user_after_100_signatures", used.private_mib, "MiB", -1, "",
+         "USS after a login and " + std::to_string(signed_ok) + "/100 JWTs signed; " + rollupDetail(used));
+  return signed_ok == 100 ? 0 : 1;
+}
 
 }  // namespace
 
@@ -135,6 +195,7 @@ int main() {
            "VmHWM, " + std::to_string(answers.ok) + "/" + std::to_string(queued) + " JWTs signed, " +
                std::to_string(answers.other) + " other answers, C_Sign " + std::to_string(card_sign_ms) + " ms");
     if (answers.ok != queued) return 1;
+    if (perUserMemory() != 0) return 1;
   } catch (const std::exception& e) {
     std::cerr << "memory: " << e.what() << "\n";
     return 1;

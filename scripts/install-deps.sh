@@ -10,6 +10,9 @@ packages=(
   # libraries
   libssl-dev libboost-dev libspdlog-dev nlohmann-json3-dev libxml2-dev libsqlite3-dev
   libcli11-dev libtomlplusplus-dev libgtest-dev libgmock-dev libp11-kit-dev libcurl4-openssl-dev
+  libsystemd-dev
+  # the Debian package and its checks: dpkg-shlibdeps, lintian, man -l, systemd-analyze, journald
+  dpkg-dev lintian man-db groff-base systemd procps iproute2
   # real parts the tests run against
   softhsm2 opensc xmlsec1 openssl pinentry-curses curl sqlite3 tinyproxy
 )
