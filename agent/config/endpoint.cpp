@@ -112,7 +112,9 @@ InstanceLock::InstanceLock(const fs::path& state_dir) : file_(state_dir / "agent
     throw std::runtime_error(who + " already runs on the state directory " + state_dir.string() +
                              "; use that one, or stop it first (systemctl --user stop ehagent)");
   }
-  describe(Endpoint{.pid = ::getpid()});
+  Endpoint self;
+  self.pid = ::getpid();
+  describe(self);
 }
 
 InstanceLock::~InstanceLock() {
