@@ -7,6 +7,7 @@
 #include "pkcs11/error.hpp"
 #include "pkcs11/module.hpp"
 #include "pkcs11/session.hpp"
+#include "pkcs11/uri.hpp"
 
 namespace ehagent::installer {
 namespace {
@@ -108,7 +109,7 @@ void collect(const std::string& path, const std::string& selector, const std::op
   auto module = pkcs11::Module::load(path);
   for (const auto& slot : module->slots(true)) {
     const auto info = module->tokenInfo(slot.id);
-    if (!info.tokenInitialized || (tokenLabel && info.label != *tokenLabel)) continue;
+    if (!info.tokenInitialized || (tokenLabel && !pkcs11::tokenSelected(*tokenLabel, info))) continue;
     tokenSeen = true;
     const pkcs11::Session session(module, slot.id);
     const auto kind = pkcs11::readTokenProfile(session).kind;

@@ -113,9 +113,11 @@ void addCertsCommands(CLI::App& app, Context& ctx) {
   static ImportArgs importArgs;
   auto* import = certsCmd->add_subcommand("import", "Import an eHealth .p12 keystore into a PKCS#11 token");
   import->add_option("FILE", importArgs.keystore, "the .p12 keystore")->required()->check(CLI::ExistingFile);
-  import->add_option("--module", importArgs.module, "PKCS#11 module")->capture_default_str();
+  import->add_option("--module", importArgs.module, "PKCS#11 module: a path or a pkcs11: URI with module-name")
+      ->capture_default_str();
   import->add_option("--token", importArgs.token,
-                     "label of an existing token (default: \"eHealth <SSIN>\", created when absent)");
+                     "an existing token: its label or a PKCS#11 URI (pkcs11:token=...) "
+                     "(default: \"eHealth <SSIN>\", created when absent)");
   import->add_option("--password-file", importArgs.passwordFile, "file holding the .p12 password")
       ->check(CLI::ExistingFile);
   import->add_option("--pin-file", importArgs.pinFile, "file holding the token's user PIN")

@@ -68,7 +68,7 @@ void addCertsRemoveCommand(CLI::App& certsCmd, Context& ctx) {
       ->required();
   remove->add_option("--module", args.modules, "PKCS#11 module(s) to search")
       ->default_str(default_keystore_module);
-  remove->add_option("--token", args.token, "only the token with this label");
+  remove->add_option("--token", args.token, "only this token: its label or a PKCS#11 URI (pkcs11:token=...)");
   remove->add_option("--pin-file", args.pinFile, "file holding the token's user PIN (default: ask through pinentry)")
       ->check(CLI::ExistingFile);
   remove->add_flag("--yes,-y", args.yes, "do not ask for confirmation (required when stdin is not a terminal)");

@@ -12,6 +12,7 @@
 #include "pkcs11/module.hpp"
 #include "pkcs11/objects.hpp"
 #include "pkcs11/session.hpp"
+#include "pkcs11/uri.hpp"
 
 namespace ehagent::installer {
 namespace {
@@ -39,10 +40,11 @@ struct Target {
   bool created = false;
 };
 
-std::optional<pkcs11::SlotId> findToken(pkcs11::Module& module, const std::string& label) {
+// `selector` is a label or a PKCS#11 URI (pkcs11:token=...); the token's own label comes back.
+std::optional<std::pair<pkcs11::SlotId, std::string>> findToken(pkcs11::Module& module, const std::string& selector) {
   for (const auto& slot : module.slots(true)) {
     const auto info = module.tokenInfo(slot.id);
-    if (info.tokenInitialized && info.label == label) return slot.id;
+    if (info.tokenInitialized && pkcs11::tokenSelected(selector, info)) return std::pair{slot.id, info.label};
   }
   return std::nullopt;
 }
@@ -52,12 +54,15 @@ Target openTarget(const ImportRequest& request, const std::string& ssin, const S
   Target t;
   t.module = pkcs11::Module::load(request.modulePath);
   t.label = request.tokenLabel.value_or(defaultTokenLabel(ssin));
-  if (auto slot = findToken(*t.module, t.label)) {
-    t.slot = *slot;
+  if (auto found = findToken(*t.module, t.label)) {
+    t.slot = found->first;
+    t.label = found->second;
     return t;
   }
   if (request.tokenLabel) {
-    throw ImportError("token_not_found", "no token labelled \"" + t.label + "\" in " + request.modulePath);
+    throw ImportError("token_not_found", (pkcs11::isUri(t.label) ? "no token matches " + t.label
+                                                                  : "no token labelled \"" + t.label + "\"") +
+                                             " in " + request.modulePath);
   }
   if (soPin == nullptr) {
     throw ImportError("token_not_found", "no token labelled \"" + t.label +
@@ -67,13 +72,14 @@ Target openTarget(const ImportRequest& request, const std::string& ssin, const S
     if (t.module->tokenInfo(slot.id).tokenInitialized) continue;
     t.module->initToken(slot.id, *soPin, t.label);
     // SoftHSM moves a freshly initialised token to a new slot id: look it up by label again.
-    auto created = findToken(*t.module, t.label);
-    if (!created) throw ImportError("token_error", "the new token \"" + t.label + "\" did not appear");
-    pkcs11::Session so(t.module, *created, true);
+    auto found = findToken(*t.module, t.label);
+    if (!found) throw ImportError("token_error", "the new token \"" + t.label + "\" did not appear");
+    const pkcs11::SlotId created = found->first;
+    pkcs11::Session so(t.module, created, true);
     so.loginSecurityOfficer(*soPin);
     so.initPin(userPin);
     so.logout();
-    t.slot = *created;
+    t.slot = created;
     t.created = true;
     return t;
   }

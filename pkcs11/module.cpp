@@ -1,4 +1,5 @@
 #include "pkcs11/module.hpp"
+#include "pkcs11/uri.hpp"
 
 #include <dlfcn.h>
 
@@ -50,7 +51,8 @@ std::map<SlotId, std::string> takeSnapshot(const Module& module) {
 
 }  // namespace
 
-std::shared_ptr<Module> Module::load(const std::string& path) {
+std::shared_ptr<Module> Module::load(const std::string& entry) {
+  const std::string path = resolveModule(entry);
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) loadFailure(path, "no such file");
 

@@ -26,8 +26,10 @@ struct ModuleInfo {
 
 class Module {
  public:
-  // Loads the module at path. Throws Error(ModuleLoad) naming the path when the file is missing,
-  // cannot be loaded, is not a PKCS#11 module (no C_GetFunctionList), or fails C_Initialize.
+  // Loads the module at a path, or the one a PKCS#11 URI names (module-path, or module-name of a
+  // module registered with p11-kit: pkcs11/uri.hpp). Throws Error(ModuleLoad) naming it when the
+  // file is missing, cannot be loaded, is not a PKCS#11 module (no C_GetFunctionList), or fails
+  // C_Initialize.
   static std::shared_ptr<Module> load(const std::string& path);
 
   Module(const Module&) = delete;

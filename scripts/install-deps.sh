@@ -15,6 +15,8 @@ packages=(
   dpkg-dev lintian man-db groff-base systemd procps iproute2
   # real parts the tests run against
   softhsm2 opensc xmlsec1 openssl pinentry-curses curl sqlite3 tinyproxy
+  # p11tool: an independent reader of the PKCS#11 URIs the agent prints
+  gnutls-bin
 )
 
 # On a desktop the agent runs as a user service without a terminal: its PIN dialog must be a

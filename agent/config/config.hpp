@@ -48,6 +48,9 @@ struct Config {
   // token can be present at once (a shared consultation room, the specimen setup): only this
   // holder is taken as the practitioner. Empty: the first holder with an eHealth token.
   std::string practitioner_ssin;
+  // The practitioner's eHealth token as a PKCS#11 URI ("pkcs11:token=eHealth%20Alice"), where the
+  // machine holds more than one eHealth token of the same practitioner or one must be pinned.
+  std::string practitioner_token;
   // The HTTP proxy for the STS, the hubs and revocation ("http://proxy.example:3128"); empty: the
   // environment's HTTPS_PROXY / http_proxy. no_proxy lists hosts that bypass it, as NO_PROXY does.
   std::string proxy;

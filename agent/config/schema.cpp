@@ -2,6 +2,8 @@
 
 #include "agent/config/readers.hpp"
 #include "certs/identifiers.hpp"
+#include "pkcs11/error.hpp"
+#include "pkcs11/uri.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -82,6 +84,17 @@ const std::vector<ConfigKey>& configKeys() {
          c.practitioner_ssin = text(n, "practitioner_ssin");
          if (!certs::isValidSsin(c.practitioner_ssin)) {
            throw ConfigError("config key 'practitioner_ssin' is not a valid SSIN (11 digits with a mod-97 check)");
+         }
+       }},
+      {"practitioner_token",
+       [](const toml::node& n, Config& c) {
+         c.practitioner_token = text(n, "practitioner_token");
+         try {
+           if (!pkcs11::Uri::parse(c.practitioner_token).namesToken()) {
+             throw ConfigError("config key 'practitioner_token' names no token: give token=, serial=, model= or manufacturer=");
+           }
+         } catch (const pkcs11::Error& e) {
+           throw ConfigError(std::string("config key 'practitioner_token': ") + e.what());
          }
        }},
       {"login_on_insert",

@@ -17,8 +17,10 @@ namespace ehagent::agent {
 namespace {
 
 CardInfo readCard(const std::shared_ptr<pkcs11::Module>& module, const pkcs11::SlotInfo& slot,
-                  const std::string& label) {
+                  const pkcs11::TokenInfo& info) {
+  const std::string& label = info.label;
   CardInfo card;
+  card.token_info = info;
   card.module = module;
   card.slot = slot.id;
   card.reader = slot.description;
@@ -53,26 +55,25 @@ CardInfo readCard(const std::shared_ptr<pkcs11::Module>& module, const pkcs11::S
 std::vector<CardInfo> scan(const std::shared_ptr<pkcs11::Module>& module, const std::vector<CardInfo>& known) {
   std::vector<CardInfo> present;
   for (const pkcs11::SlotInfo& slot : module->slots(true)) {
-    std::string label;
+    pkcs11::TokenInfo info;
     try {
-      const pkcs11::TokenInfo info = module->tokenInfo(slot.id);
+      info = module->tokenInfo(slot.id);
       if (!info.tokenInitialized) continue;  // SoftHSM's spare slot, a blank card
-      label = info.label;
     } catch (const pkcs11::Error& e) {
       spdlog::debug("slot {}: {}", slot.id, e.what());
       continue;  // taken out while we looked
     }
     const auto same = std::find_if(known.begin(), known.end(), [&](const CardInfo& k) {
-      return k.slot == slot.id && k.token_label == label;
+      return k.slot == slot.id && k.token_label == info.label;
     });
     if (same != known.end()) {
       present.push_back(*same);
       continue;
     }
     try {
-      present.push_back(readCard(module, slot, label));
+      present.push_back(readCard(module, slot, info));
     } catch (const std::exception& e) {
-      spdlog::warn("cannot read the token \"{}\" in {}: {}", label, slot.description, e.what());
+      spdlog::warn("cannot read the token \"{}\" in {}: {}", info.label, slot.description, e.what());
     }
   }
   return present;

@@ -12,14 +12,15 @@
 #include "pkcs11/module.hpp"
 #include "pkcs11/module_list.hpp"
 #include "pkcs11/session.hpp"
+#include "pkcs11/uri.hpp"
 
 namespace ehagent::agent {
 namespace {
 
 using nlohmann::json;
 
-json describeCertificate(const pkcs11::TokenCertificate& tokenCert) {
-  json entry{{"label", tokenCert.label}};
+json describeCertificate(const pkcs11::TokenInfo& token, const pkcs11::TokenCertificate& tokenCert) {
+  json entry{{"label", tokenCert.label}, {"uri", pkcs11::objectUri(token, tokenCert.label, tokenCert.id, "cert")}};
   try {
     const auto cert = certs::Certificate::fromDer(tokenCert.der);
     const auto expiry = certs::expiryAt(cert, std::chrono::system_clock::now());
@@ -40,6 +41,7 @@ json describeCertificate(const pkcs11::TokenCertificate& tokenCert) {
 json describeToken(const std::shared_ptr<pkcs11::Module>& module, pkcs11::SlotId slot) {
   const auto info = module->tokenInfo(slot);
   json token{{"label", info.label},
+             {"uri", pkcs11::tokenUri(info)},
              {"manufacturer", info.manufacturer},
              {"model", info.model},
              {"serial", info.serialNumber},
@@ -69,11 +71,14 @@ json describeToken(const std::shared_ptr<pkcs11::Module>& module, pkcs11::SlotId
   }
   json keys = json::array();
   for (const auto& key : profile.keys) {
-    keys.push_back({{"label", key.label}, {"algorithm", key.algorithm}, {"always_authenticate", key.alwaysAuthenticate}});
+    keys.push_back({{"label", key.label},
+                    {"uri", pkcs11::objectUri(info, key.label, key.id, "private")},
+                    {"algorithm", key.algorithm},
+                    {"always_authenticate", key.alwaysAuthenticate}});
   }
   token["keys"] = keys;
   json certificates = json::array();
-  for (const auto& cert : profile.certificates) certificates.push_back(describeCertificate(cert));
+  for (const auto& cert : profile.certificates) certificates.push_back(describeCertificate(info, cert));
   token["certificates"] = certificates;
   return token;
 }
@@ -109,7 +114,8 @@ json describeModule(const std::string& path) {
 }
 
 void printToken(const json& token, std::ostream& out) {
-  out << "    token \"" << token["label"].get<std::string>() << "\" (" << token["kind"].get<std::string>() << ")\n";
+  out << "    token \"" << token["label"].get<std::string>() << "\" (" << token["kind"].get<std::string>() << ")\n"
+      << "      " << token["uri"].get<std::string>() << "\n";
   if (token["kind"] == "uninitialized") return;
   if (token.contains("holder")) {
     const auto& h = token["holder"];
@@ -126,7 +132,8 @@ void printToken(const json& token, std::ostream& out) {
   if (pin["protected_authentication_path"].get<bool>()) out << ", entered on the reader";
   out << "\n";
   for (const auto& key : token["keys"]) {
-    out << "      key " << key["label"].get<std::string>() << ": " << key["algorithm"].get<std::string>() << "\n";
+    out << "      key " << key["label"].get<std::string>() << ": " << key["algorithm"].get<std::string>() << "\n"
+        << "        " << key["uri"].get<std::string>() << "\n";
   }
   for (const auto& cert : token["certificates"]) {
     out << "      certificate " << cert["label"].get<std::string>() << ": ";

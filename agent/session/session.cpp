@@ -9,6 +9,7 @@
 #include "agent/config/revocation.hpp"
 #include "agent/session/state.hpp"
 #include "certs/expiry.hpp"
+#include "pkcs11/uri.hpp"
 #include "pkcs11/module.hpp"
 #include "tokens/sts/client.hpp"
 #include "tokens/sts/profiles.hpp"
@@ -50,10 +51,11 @@ bool sameCard(const CardInfo& a, const CardInfo& b) {
 // token at all takes an eID alone. The one already identified stays while its card is in, so a
 // second practitioner's card does not take over. With `practitioner_ssin` configured, only that
 // holder can be the practitioner: otherwise which of two practitioners present at start-up wins
-// would depend on the module's slot order.
+// would depend on the module's slot order. With `practitioner_token` (a PKCS#11 URI), only the
+// eHealth token it names counts as the practitioner's.
 std::optional<PractitionerInfo> identify(const std::vector<CardInfo>& all,
                                          const std::optional<PractitionerInfo>& current,
-                                         const std::string& only_ssin) {
+                                         const std::string& only_ssin, const std::string& only_token) {
   const bool any_ehealth = std::any_of(all.begin(), all.end(), [](const CardInfo& card) {
     return card.kind == pkcs11::TokenKind::EHealth;
   });
@@ -64,7 +66,8 @@ std::optional<PractitionerInfo> identify(const std::vector<CardInfo>& all,
     PractitionerInfo who{eid.holder->ssin, "", "", eid.holder->firstNames, eid.holder->surname,
                          eid.token_label, "", {}};
     for (const CardInfo& eh : all) {
-      if (eh.kind == pkcs11::TokenKind::EHealth && eh.ehealth_ssin == eid.holder->ssin) {
+      if (eh.kind == pkcs11::TokenKind::EHealth && eh.ehealth_ssin == eid.holder->ssin &&
+          (only_token.empty() || pkcs11::tokenSelected(only_token, eh.token_info))) {
         who.nihii = eh.ehealth_nihii;
         who.profession = eh.ehealth_profession;
         who.ehealth_token = eh.token_label;
@@ -177,7 +180,8 @@ void AgentSession::updateCards(const std::string& module_path, std::vector<CardI
 
   std::vector<CardInfo> all;
   for (const auto& [path, cards] : state_->cards) all.insert(all.end(), cards.begin(), cards.end());
-  std::optional<PractitionerInfo> who = identify(all, state_->practitioner, server_.config.practitioner_ssin);
+  std::optional<PractitionerInfo> who = identify(all, state_->practitioner, server_.config.practitioner_ssin,
+                                                 server_.config.practitioner_token);
   const bool changed = who.has_value() != state_->practitioner.has_value() ||
                        (who && (who->eid_token != state_->practitioner->eid_token ||
                                 who->ehealth_token != state_->practitioner->ehealth_token));

@@ -56,6 +56,7 @@ struct CardInfo {
   pkcs11::SlotId slot = 0;
   std::string reader;       // the slot description
   std::string token_label;  // also the name of its card queue
+  pkcs11::TokenInfo token_info;  // label, manufacturer, model, serial: what a PKCS#11 URI matches
   pkcs11::TokenKind kind = pkcs11::TokenKind::Other;
   std::optional<pkcs11::EidHolder> holder;  // eID cards
   std::string ehealth_ssin;                 // eHealth tokens: from the certificate

@@ -31,6 +31,14 @@ TEST(Config, WithoutListenEachUserHasAPortOfTheirOwnAndTheFirstUserHasTheWellKno
   EXPECT_FALSE(set.fall_back_to_any_port);  // a configured port that is taken is an error
 }
 
+TEST(Config, ThePractitionerTokenIsAPkcs11UriThatNamesAToken) {
+  EXPECT_EQ(parseConfig("practitioner_token = \"pkcs11:token=eHealth%20Alice\"\n", "agent.toml").practitioner_token,
+            "pkcs11:token=eHealth%20Alice");
+  EXPECT_THROW(parseConfig("practitioner_token = \"eHealth Alice\"\n", "agent.toml"), ConfigError);
+  EXPECT_THROW(parseConfig("practitioner_token = \"pkcs11:module-name=softhsm2\"\n", "agent.toml"), ConfigError);
+  EXPECT_THROW(parseConfig("practitioner_token = \"pkcs11:tokn=x\"\n", "agent.toml"), ConfigError);
+}
+
 TEST(Config, LoginOnInsertIsRefusedUntilSupported) {
   EXPECT_THROW(parseConfig("login_on_insert = true\n", "agent.toml"), ConfigError);
 }

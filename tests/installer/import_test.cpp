@@ -50,6 +50,27 @@ TEST_F(InstallerTest, ImportsAKeystoreIntoAFreshSoftHsmToken) {
   EXPECT_EQ(verify.exitCode, 0) << verify.output;
 }
 
+// --token takes a PKCS#11 URI as well as a label: it chooses an existing token by its attributes,
+// and one that matches nothing is refused, never created.
+TEST_F(InstallerTest, TheTokenCanBeChosenByAPkcs11Uri) {
+  const auto made = shell("softhsm2-util --init-token --free --label 'eHealth 78031215280' --so-pin 12345678 --pin 1234");
+  ASSERT_EQ(made.exitCode, 0) << made.output;
+  const std::string files = " --password-file '" + (dir_.path() / "password").string() + "' --pin-file '" +
+                            (dir_.path() / "pin").string() + "'";
+  const auto none = install("certs import '" + pki_.aliceP12.string() + "' --module " EHAGENT_SOFTHSM_MODULE
+                            " --token 'pkcs11:token=Nobody'" + files);
+  EXPECT_NE(none.exitCode, 0);
+  EXPECT_NE(none.output.find("token_not_found"), std::string::npos) << none.output;
+  EXPECT_NE(none.output.find("no token matches pkcs11:token=Nobody"), std::string::npos) << none.output;
+
+  const auto chosen = install("certs import '" + pki_.aliceP12.string() + "' --module " EHAGENT_SOFTHSM_MODULE
+                              " --token 'pkcs11:model=SoftHSM%20v2;token=eHealth%2078031215280'" + files);
+  ASSERT_EQ(chosen.exitCode, 0) << chosen.output;
+  EXPECT_NE(chosen.output.find("into token \"eHealth 78031215280\""), std::string::npos) << chosen.output;
+  const auto objects = listObjects();
+  EXPECT_GE(count(objects.output, "label:      authentication"), 2u) << objects.output;
+}
+
 // A practitioner who is not root imports into a token store of their own (SoftHSM's system store
 // belongs to root); pkcs11-tool, run as them on that store, sees the token.
 TEST_F(InstallerTest, AUserWhoIsNotRootImportsIntoTheirOwnTokenStore) {

@@ -32,6 +32,32 @@ class CardsTest : public SpecimenTest {
   }
 };
 
+// Each token, key and certificate comes with its PKCS#11 URI, and a module can be named by one.
+TEST_F(CardsTest, EveryTokenKeyAndCertificateHasItsUriAndTheModuleCanBeAUri) {
+  std::ostringstream out, err;
+  ASSERT_EQ(agent::runCardsCommand({"pkcs11:module-path=" + testsupport::softhsmModule()}, true, out, err), 0)
+      << err.str();
+  const auto cards = nlohmann::json::parse(out.str());
+  const auto* alice = tokenLabelled(cards[0], "Alice SPECIMEN");
+  ASSERT_NE(alice, nullptr) << out.str();
+  const std::string uri = (*alice)["uri"];
+  EXPECT_NE(uri.find("token=Alice%20SPECIMEN"), std::string::npos) << uri;
+  EXPECT_NE(uri.find("serial=" + (*alice)["serial"].get<std::string>()), std::string::npos) << uri;
+  ASSERT_FALSE((*alice)["keys"].empty());
+  for (const auto& key : (*alice)["keys"]) {
+    const std::string key_uri = key["uri"];
+    EXPECT_TRUE(key_uri.starts_with(uri.substr(0, uri.find(";token=")))) << key_uri;
+    EXPECT_NE(key_uri.find("object=" + key["label"].get<std::string>()), std::string::npos) << key_uri;
+    EXPECT_NE(key_uri.find("type=private"), std::string::npos) << key_uri;
+  }
+  for (const auto& cert : (*alice)["certificates"]) {
+    EXPECT_NE(cert["uri"].get<std::string>().find("type=cert"), std::string::npos) << cert.dump();
+  }
+  std::ostringstream text, text_err;
+  ASSERT_EQ(agent::runCardsCommand({"pkcs11:module-name=softhsm2"}, false, text, text_err), 0) << text_err.str();
+  EXPECT_NE(text.str().find(uri), std::string::npos) << text.str();
+}
+
 TEST_F(CardsTest, JsonListsBothHoldersAndTheEHealthTokens) {
   std::ostringstream out, err;
   ASSERT_EQ(agent::runCardsCommand({testsupport::softhsmModule()}, true, out, err), 0) << err.str();

@@ -71,6 +71,21 @@ TEST(SessionPractitionerChoice, ConfiguredSsinDecidesBetweenTwoPractitioners) {
   EXPECT_EQ(agent.request("POST", "/v1/session").json()["code"], "no_card");
 }
 
+// The eHealth token can be pinned by a PKCS#11 URI: with both practitioners' tokens in, the one
+// the URI names decides.
+TEST(SessionPractitionerChoice, ConfiguredTokenUriDecidesBetweenTwoPractitioners) {
+  const std::pair<std::string, std::string> choices[] = {{"eHealth%20Bob%20SPECIMEN", "82110523358"},
+                                                         {"eHealth%20Alice%20SPECIMEN", "78031215280"}};
+  for (const auto& [token, ssin] : choices) {
+    AgentHarness agent;
+    agent.fault().insertCard("eHealth Bob SPECIMEN");
+    agent.start({8, "", "practitioner_token = \"pkcs11:token=" + token + "\"\n"});
+    EXPECT_TRUE(agent.waitForStatus([&](const nlohmann::json& s) {
+      return s["practitioner"].is_object() && s["practitioner"].value("ssin", "") == ssin;
+    })) << token << "\n" << agent.stderrLog();
+  }
+}
+
 // Bob's eID in the second reader is a patient's card (he has no eHealth token here): with Alice's
 // card out nobody is the practitioner, and Alice is again once her card is back.
 TEST(SessionPractitionerChoice, APatientsEidIsNeverThePractitioner) {
