@@ -113,7 +113,7 @@ void addCertsCommands(CLI::App& app, Context& ctx) {
   static ImportArgs importArgs;
   auto* import = certsCmd->add_subcommand("import", "Import an eHealth .p12 keystore into a PKCS#11 token");
   import->add_option("FILE", importArgs.keystore, "the .p12 keystore")->required()->check(CLI::ExistingFile);
-  import->add_option("--module", importArgs.module, "PKCS#11 module: a path or a pkcs11: URI with module-name")
+  import->add_option("--module", importArgs.module, "PKCS#11 module: a path or a URI such as pkcs11:?module-name=softhsm2")
       ->capture_default_str();
   import->add_option("--token", importArgs.token,
                      "an existing token: its label or a PKCS#11 URI (pkcs11:token=...) "

@@ -72,7 +72,8 @@ Uri Uri::parse(const std::string& text) {
   if (p11_kit_uri_any_unrecognized(impl->uri.get())) {
     throw Error(ErrorKind::Other, "p11_kit_uri_parse", 0,
                 "'" + text + "' has an attribute this agent cannot match (RFC 7512 names: token, " +
-                    "manufacturer, serial, model, object, id, type, module-name, module-path)");
+                    "manufacturer, serial, model, object, id, type, and the query attributes ?module-name= and " +
+                    "?module-path=)");
   }
   return Uri(std::move(impl), text);
 }
@@ -130,7 +131,7 @@ std::string resolveModule(const std::string& entry) {
   if (const std::string path = uri.modulePath(); !path.empty()) return path;
   const std::string name = uri.moduleName();
   if (name.empty()) {
-    throw Error(ErrorKind::ModuleLoad, "", 0, "'" + entry + "' names no module: give module-name or module-path");
+    throw Error(ErrorKind::ModuleLoad, "", 0, "'" + entry + "' names no module: give ?module-name= or ?module-path=");
   }
   // UNMANAGED: p11-kit reads its registry and dlopens; nothing is initialised here.
   CK_FUNCTION_LIST** modules = p11_kit_modules_load(nullptr, P11_KIT_MODULE_UNMANAGED);

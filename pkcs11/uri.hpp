@@ -1,7 +1,7 @@
 #pragma once
 // PKCS#11 URIs (RFC 7512), parsed, matched and written by p11-kit's own implementation, so that
 // a URI the agent prints is one that p11tool, pkcs11-tool --uri or OpenSSL's pkcs11 provider
-// read the same way. They name a module ("pkcs11:module-name=opensc-pkcs11"), a token
+// read the same way. They name a module ("pkcs11:?module-name=opensc-pkcs11"), a token
 // ("pkcs11:token=eHealth%20Alice") or an object on it ("...;object=Authentication;type=private").
 #include <memory>
 #include <string>

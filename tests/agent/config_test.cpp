@@ -35,7 +35,7 @@ TEST(Config, ThePractitionerTokenIsAPkcs11UriThatNamesAToken) {
   EXPECT_EQ(parseConfig("practitioner_token = \"pkcs11:token=eHealth%20Alice\"\n", "agent.toml").practitioner_token,
             "pkcs11:token=eHealth%20Alice");
   EXPECT_THROW(parseConfig("practitioner_token = \"eHealth Alice\"\n", "agent.toml"), ConfigError);
-  EXPECT_THROW(parseConfig("practitioner_token = \"pkcs11:module-name=softhsm2\"\n", "agent.toml"), ConfigError);
+  EXPECT_THROW(parseConfig("practitioner_token = \"pkcs11:?module-name=softhsm2\"\n", "agent.toml"), ConfigError);
   EXPECT_THROW(parseConfig("practitioner_token = \"pkcs11:tokn=x\"\n", "agent.toml"), ConfigError);
 }
 

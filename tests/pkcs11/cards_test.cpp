@@ -35,7 +35,7 @@ class CardsTest : public SpecimenTest {
 // Each token, key and certificate comes with its PKCS#11 URI, and a module can be named by one.
 TEST_F(CardsTest, EveryTokenKeyAndCertificateHasItsUriAndTheModuleCanBeAUri) {
   std::ostringstream out, err;
-  ASSERT_EQ(agent::runCardsCommand({"pkcs11:module-path=" + testsupport::softhsmModule()}, true, out, err), 0)
+  ASSERT_EQ(agent::runCardsCommand({"pkcs11:?module-path=" + testsupport::softhsmModule()}, true, out, err), 0)
       << err.str();
   const auto cards = nlohmann::json::parse(out.str());
   const auto* alice = tokenLabelled(cards[0], "Alice SPECIMEN");
@@ -54,7 +54,7 @@ TEST_F(CardsTest, EveryTokenKeyAndCertificateHasItsUriAndTheModuleCanBeAUri) {
     EXPECT_NE(cert["uri"].get<std::string>().find("type=cert"), std::string::npos) << cert.dump();
   }
   std::ostringstream text, text_err;
-  ASSERT_EQ(agent::runCardsCommand({"pkcs11:module-name=softhsm2"}, false, text, text_err), 0) << text_err.str();
+  ASSERT_EQ(agent::runCardsCommand({"pkcs11:?module-name=softhsm2"}, false, text, text_err), 0) << text_err.str();
   EXPECT_NE(text.str().find(uri), std::string::npos) << text.str();
 }
 

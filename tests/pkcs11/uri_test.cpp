@@ -101,24 +101,24 @@ TEST(UriParse, MalformedOrUnmatchableUrisAreRefusedWithTheReason) {
     EXPECT_NE(std::string(e.what()).find("cannot match"), std::string::npos) << e.what();
   }
   EXPECT_FALSE(Uri::parse("pkcs11:").namesToken());
-  EXPECT_FALSE(Uri::parse("pkcs11:module-name=softhsm2").namesToken());
+  EXPECT_FALSE(Uri::parse("pkcs11:?module-name=softhsm2").namesToken());
 }
 
 TEST(UriModules, AModuleIsAPathAModulePathOrTheNameP11KitRegistersItUnder) {
   const std::string softhsm = testsupport::softhsmModule();
   EXPECT_EQ(resolveModule(softhsm), softhsm);
-  EXPECT_EQ(resolveModule("pkcs11:module-path=" + softhsm), softhsm);
+  EXPECT_EQ(resolveModule("pkcs11:?module-path=" + softhsm), softhsm);
   // softhsm2 registers itself with p11-kit (/usr/share/p11-kit/modules/softhsm2.module).
-  const std::string registered = resolveModule("pkcs11:module-name=softhsm2");
+  const std::string registered = resolveModule("pkcs11:?module-name=softhsm2");
   EXPECT_EQ(std::filesystem::canonical(registered), std::filesystem::canonical(softhsm));
   try {
-    (void)resolveModule("pkcs11:module-name=no-such-module");
+    (void)resolveModule("pkcs11:?module-name=no-such-module");
     FAIL() << "an unregistered module name was resolved";
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::ModuleLoad);
     EXPECT_NE(std::string(e.what()).find("p11-kit list-modules"), std::string::npos) << e.what();
   }
-  const auto loaded = Module::load("pkcs11:module-name=softhsm2");
+  const auto loaded = Module::load("pkcs11:?module-name=softhsm2");
   EXPECT_FALSE(loaded->slotIds(true).empty());
 }
 
