@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Debian package as IT staff meet it: built by CPack from this build, checked by lintian,
 # installed with dpkg -i, its commands and man pages run, its units verified by systemd-analyze,
-# the agent socket-activated (systemd-socket-activate, as no user manager runs here) and logging
+# the agent socket-activated on a Unix socket and a loopback port (systemd-socket-activate, as no
+# user manager runs here) and logging
 # to a real journald, then purged, leaving nothing but the user's state.
 # Usage: package_test.sh BUILD_DIR. Needs root (dpkg -i, a mount namespace for the journal).
 set -euo pipefail
@@ -82,6 +83,7 @@ PY
 step "socket activation (systemd-socket-activate) and the journal (a real journald)"
 key=$(ehagent clients add package-test 2>/dev/null)
 socket="$XDG_RUNTIME_DIR/ehagent/api.sock"
+tcp_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 mkdir -p -m 0700 "$XDG_RUNTIME_DIR/ehagent"
 # journald in a mount namespace of its own, so that this machine's /run is not touched.
 cat >"$work/in-namespace.sh" <<SH
@@ -99,7 +101,7 @@ journald=\$!
 for _ in \$(seq 50); do [ -S /run/systemd/journal/stdout ] && break; sleep 0.1; done
 # As systemd does for a service: stdout and stderr are a journal stream (systemd-cat connects
 # them) and JOURNAL_STREAM names it (systemd-cat does not set it, so the wrapper does).
-systemd-cat -t ehagent-stream systemd-socket-activate -l "$socket" -E HOME -E XDG_RUNTIME_DIR -E PATH \
+systemd-cat -t ehagent-stream systemd-socket-activate -l "$socket" -l "127.0.0.1:$tcp_port" -E HOME -E XDG_RUNTIME_DIR -E PATH \
   sh -c 'export JOURNAL_STREAM=\$(stat -L -c "%d:%i" /proc/self/fd/2); exec /usr/bin/ehagent serve' &
 activator=\$!
 for _ in \$(seq 50); do [ -S "$socket" ] && break; sleep 0.1; done
@@ -115,6 +117,8 @@ e = json.load(open(sys.argv[1]))
 assert e["socket"] == sys.argv[2] and e["port"] > 0 and e["version"], e
 PY
 port=\$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["port"])' "$XDG_RUNTIME_DIR/ehagent/endpoint.json")
+# The loopback port is the one systemd-socket-activate holds (as a unit's ListenStream= would).
+[ "\$port" = "$tcp_port" ] || { echo "listening on \$port, not on the passed port $tcp_port"; exit 18; }
 pid=\$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$XDG_RUNTIME_DIR/ehagent/endpoint.json")
 # A refusal the audit log records: a practitioner JWT with nobody logged in.
 code=\$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 -H "Authorization: Bearer $key" \
