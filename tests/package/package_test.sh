@@ -2,8 +2,8 @@
 # The Debian package as IT staff meet it: built by CPack from this build, checked by lintian,
 # installed with dpkg -i, its commands and man pages run, its units verified by systemd-analyze,
 # the agent socket-activated on a Unix socket and a loopback port (systemd-socket-activate, as no
-# user manager runs here) and logging
-# to a real journald, then purged, leaving nothing but the user's state.
+# user manager runs here) and logging to a real journald, then purged, leaving nothing but the
+# user's state.
 # Usage: package_test.sh BUILD_DIR. Needs root (dpkg -i, a mount namespace for the journal).
 set -euo pipefail
 build=$(cd "$1" && pwd)
