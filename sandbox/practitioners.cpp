@@ -1,4 +1,5 @@
 #include "sandbox/practitioners.hpp"
+#include "core/file.hpp"
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -29,11 +30,9 @@ Practitioners Practitioners::fromJson(std::string_view text) {
 }
 
 Practitioners Practitioners::fromFile(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw std::invalid_argument("cannot read the practitioner table " + file.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return fromJson(text.str());
+  const auto text = readFile(file);
+  if (!text) throw std::invalid_argument("cannot read the practitioner table " + file.string());
+  return fromJson(*text);
 }
 
 Practitioners Practitioners::builtin() { return fromJson(kBuiltinPractitioners); }

@@ -1,4 +1,5 @@
 #include "sandbox/sts_control.hpp"
+#include "core/file.hpp"
 
 #include <algorithm>
 #include <array>
@@ -34,12 +35,9 @@ StsControl StsControl::fromJson(std::string_view text) {
 }
 
 StsControl StsControl::fromFile(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return {};
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (text.str().find_first_not_of(" \t\r\n") == std::string::npos) return {};
-  return fromJson(text.str());
+  const auto text = readFile(file);
+  if (!text || text->find_first_not_of(" \t\r\n") == std::string::npos) return {};
+  return fromJson(*text);
 }
 
 }  // namespace ehagent::sandbox

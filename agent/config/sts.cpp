@@ -1,4 +1,5 @@
 #include "agent/config/sts.hpp"
+#include "core/file.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -13,12 +14,10 @@ namespace {
 using namespace config_read;
 
 std::vector<certs::Certificate> readTrust(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError("sts.trust: cannot read " + path);
-  std::ostringstream pem;
-  pem << in.rdbuf();
+  const auto pem = readFile(path);
+  if (!pem) throw ConfigError("sts.trust: cannot read " + path);
   try {
-    auto found = certs::Certificate::allFromPem(pem.str());
+    auto found = certs::Certificate::allFromPem(*pem);
     if (found.empty()) throw ConfigError("sts.trust: no PEM certificate in " + path);
     return found;
   } catch (const ehagent::Error& e) {

@@ -1,4 +1,5 @@
 #include "tokens/sign/openssl_signer.hpp"
+#include "core/file.hpp"
 
 #include <openssl/bio.h>
 #include <openssl/pem.h>
@@ -52,11 +53,9 @@ OpenSslSigner OpenSslSigner::fromPem(std::string_view key_pem, const certs::Cert
 
 OpenSslSigner OpenSslSigner::fromPemFile(const std::filesystem::path& key_pem, const certs::Certificate& cert,
                                          const Secret* password) {
-  std::ifstream in(key_pem, std::ios::binary);
-  if (!in) throw Error("crypto_error", "cannot open private key file " + key_pem.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return fromPem(text.str(), cert, password);
+  const auto text = readFile(key_pem);
+  if (!text) throw Error("crypto_error", "cannot open private key file " + key_pem.string());
+  return fromPem(*text, cert, password);
 }
 
 std::vector<std::uint8_t> OpenSslSigner::sign(std::span<const std::uint8_t> data, SignatureAlgorithm alg) {

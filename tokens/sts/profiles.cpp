@@ -1,4 +1,5 @@
 #include "tokens/sts/profiles.hpp"
+#include "core/file.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -54,11 +55,9 @@ StsProfiles StsProfiles::fromJson(std::string_view text) {
 }
 
 StsProfiles StsProfiles::fromFile(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error("invalid_input", "cannot read the STS profiles file " + file.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return fromJson(text.str());
+  const auto text = readFile(file);
+  if (!text) throw Error("invalid_input", "cannot read the STS profiles file " + file.string());
+  return fromJson(*text);
 }
 
 const StsProfiles& StsProfiles::builtin() {

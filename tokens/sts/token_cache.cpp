@@ -1,4 +1,5 @@
 #include "tokens/sts/token_cache.hpp"
+#include "core/file.hpp"
 
 #include <fcntl.h>
 #include <openssl/crypto.h>
@@ -28,13 +29,6 @@ struct AesKey {
   Bytes bytes = Bytes(kKeyBytes);
   ~AesKey() { OPENSSL_cleanse(bytes.data(), bytes.size()); }
 };
-
-std::string readFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 void readKey(const std::filesystem::path& path, AesKey& key) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -238,7 +232,7 @@ void TokenCache::load() {
   if (options_.persist_file.empty() || !std::filesystem::exists(options_.persist_file)) return;
   AesKey aes;
   readKey(options_.key_file, aes);
-  const auto doc = nlohmann::json::parse(unseal(readFile(options_.persist_file), aes), nullptr, false);
+  const auto doc = nlohmann::json::parse(unseal(readFile(options_.persist_file).value_or(""), aes), nullptr, false);
   if (doc.is_discarded() || !doc.contains("tokens")) throw Error("invalid_input", "the token cache file is damaged");
   for (const auto& row : doc["tokens"]) {
     SamlCheck check;
