@@ -207,7 +207,7 @@ void checkAgent(const Context& ctx, std::vector<Check>& out) {
     addr.host = live->host;
     addr.port = live->port;
   }
-  const std::string where = (addr.host == "::1" ? "[::1]" : addr.host) + ":" + std::to_string(addr.port);
+  const std::string where = agent::formatListenAddress(addr.host, addr.port);
   const Probe p = probeAgent(addr);
   const std::optional<uid_t> owner = p.connected ? listenerOwner(addr.port) : std::nullopt;
   if (p.answered && owner && *owner != ::getuid()) {

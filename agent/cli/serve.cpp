@@ -111,10 +111,9 @@ int runServe(const CommonOptions& common, const ServeOptions& options, std::ostr
     instance.describe(endpoint);
     EndpointFile published{endpointFileFor(server.socketPath().empty() ? config.socket : server.socketPath())};
     writeEndpointFile(published.file, endpoint);
-    spdlog::info("ehagent {} listening on {}:{}{}{}", EHAGENT_VERSION, listen.host, server.tcpPort(),
+    spdlog::info("ehagent {} listening on {}{}{}", EHAGENT_VERSION, formatListenAddress(listen.host, server.tcpPort()),
                  server.socketPath().empty() ? "" : " and ", server.socketPath().string());
-    const std::string host = listen.host == "::1" ? "[::1]" : listen.host;
-    out << "ready tcp=" << host << ":" << server.tcpPort() << " unix=" << server.socketPath().string()
+    out << "ready tcp=" << formatListenAddress(listen.host, server.tcpPort()) << " unix=" << server.socketPath().string()
         << " endpoint=" << published.file.string() << std::endl;
     notifyReady();
     server.run();

@@ -1,4 +1,5 @@
 #include "agent/config/config.hpp"
+#include "core/file.hpp"
 #include "agent/config/paths.hpp"
 
 #include <algorithm>
@@ -66,14 +67,16 @@ Config parseConfig(std::string_view toml_text, std::string_view source) {
 }
 
 Config loadConfig(const std::filesystem::path& file, bool must_exist) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
+  const auto text = readFile(file);
+  if (!text) {
     if (!must_exist && !std::filesystem::exists(file)) return Config{};
     throw ConfigError("cannot read config file " + file.string());
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parseConfig(text.str(), file.string());
+  return parseConfig(*text, file.string());
+}
+
+std::string formatListenAddress(const std::string& host, std::uint16_t port) {
+  return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
 ListenAddress parseListenAddress(std::string_view text) {

@@ -81,6 +81,8 @@ struct ListenAddress {
 // "127.0.0.1:17443", "[::1]:17443", "localhost:17443". Anything that is not loopback is refused
 // with ConfigError, whatever the config says: the API must never be reachable from the network.
 ListenAddress parseListenAddress(std::string_view text);
+// "127.0.0.1:17443" or "[::1]:17443", as a URL and a message write it.
+std::string formatListenAddress(const std::string& host, std::uint16_t port);
 
 // The state directory the config names, or defaultStateDir() (agent/config/paths.hpp).
 std::filesystem::path effectiveStateDir(const Config& config);

@@ -1,4 +1,5 @@
 #include "agent/config/endpoint.hpp"
+#include "core/file.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -7,8 +8,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -23,22 +22,14 @@ constexpr std::uint16_t kBasePort = 17443;
 constexpr uid_t kFirstUserUid = 1000;
 constexpr uid_t kPortsPerMachine = 2000;
 
-std::string readAll(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 bool processAlive(pid_t pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM); }
 
 }  // namespace
 
 std::string Endpoint::toJson() const {
-  const std::string url_host = host == "::1" ? "[::1]" : host;
   nlohmann::json j{{"host", host},
                    {"port", port},
-                   {"url", "http://" + url_host + ":" + std::to_string(port)},
+                   {"url", "http://" + formatListenAddress(host, port)},
                    {"socket", socket.empty() ? nlohmann::json(nullptr) : nlohmann::json(socket.string())},
                    {"version", version},
                    {"pid", pid}};
@@ -78,7 +69,7 @@ void writeEndpointFile(const fs::path& file, const Endpoint& endpoint) {
 std::optional<Endpoint> readLiveEndpoint(const fs::path& file) {
   std::error_code ec;
   if (!fs::is_regular_file(file, ec)) return std::nullopt;
-  auto endpoint = Endpoint::fromJson(readAll(file));
+  auto endpoint = Endpoint::fromJson(readFile(file).value_or(""));
   if (!endpoint || !processAlive(endpoint->pid)) return std::nullopt;
   return endpoint;
 }
@@ -99,13 +90,13 @@ InstanceLock::InstanceLock(const fs::path& state_dir) : file_(state_dir / "agent
   fd_ = ::open(file_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd_ < 0) throw std::runtime_error("cannot open " + file_.string() + ": " + std::strerror(errno));
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-    const auto holder = Endpoint::fromJson(readAll(file_));
+    const auto holder = Endpoint::fromJson(readFile(file_).value_or(""));
     ::close(fd_);
     fd_ = -1;
     std::string who = "another ehagent";
     if (holder && holder->pid > 0) {
       who += " (pid " + std::to_string(holder->pid);
-      if (holder->port != 0) who += ", listening on " + holder->host + ":" + std::to_string(holder->port);
+      if (holder->port != 0) who += ", listening on " + formatListenAddress(holder->host, holder->port);
       if (!holder->socket.empty()) who += " and " + holder->socket.string();
       who += ")";
     }
