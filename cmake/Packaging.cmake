@@ -63,5 +63,4 @@ set(CPACK_DEBIAN_PACKAGE_DEPENDS "pinentry-gnome3 | pinentry-qt | pinentry-gtk2 
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "pcscd, opensc-pkcs11")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "opensc")
 set(CPACK_STRIP_FILES ON)
-set(CPACK_SOURCE_IGNORE_FILES "/build/;/\\\\.git/")
 include(CPack)

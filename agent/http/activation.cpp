@@ -13,26 +13,20 @@
 namespace ehagent::agent {
 namespace {
 
-int family(int fd) {
+// The socket's own address family when it is bound to loopback, else AF_UNSPEC.
+int loopbackFamily(int fd) {
   sockaddr_storage address{};
   socklen_t length = sizeof address;
   if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return AF_UNSPEC;
-  return address.ss_family;
-}
-
-bool isLoopback(int fd) {
-  sockaddr_storage address{};
-  socklen_t length = sizeof address;
-  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return false;
   if (address.ss_family == AF_INET) {
     const auto* in = reinterpret_cast<const sockaddr_in*>(&address);
-    return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+    return (ntohl(in->sin_addr.s_addr) >> 24) == 127 ? AF_INET : AF_UNSPEC;
   }
   if (address.ss_family == AF_INET6) {
     const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&address);
-    return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+    return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr) ? AF_INET6 : AF_UNSPEC;
   }
-  return false;
+  return AF_UNSPEC;
 }
 
 std::filesystem::path unixPath(int fd) {
@@ -55,12 +49,13 @@ InheritedSockets takeInheritedSockets() {
       sockets.unix_socket = fd;
       sockets.unix_path = unixPath(fd);
     } else if (::sd_is_socket_inet(fd, AF_UNSPEC, SOCK_STREAM, 1, 0) > 0) {
-      if (!isLoopback(fd)) {
+      const int family = loopbackFamily(fd);
+      if (family == AF_UNSPEC) {
         throw std::runtime_error("systemd passed a TCP socket that is not on loopback; the agent listens on loopback only");
       }
       if (sockets.tcp >= 0) throw std::runtime_error("systemd passed two TCP sockets; the agent serves one");
       sockets.tcp = fd;
-      sockets.tcp_v6 = family(fd) == AF_INET6;
+      sockets.tcp_v6 = family == AF_INET6;
     } else {
       throw std::runtime_error("systemd passed socket " + std::to_string(fd) +
                                ", which is neither a listening Unix stream socket nor a TCP one");
