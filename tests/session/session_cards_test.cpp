@@ -53,14 +53,19 @@ TEST_F(SessionCardsTest, EventsForRemovalAndInsertion) {
 
 // Two practitioners' eIDs and eHealth tokens in at once: the configured SSIN decides, whatever
 // the slot order, and the other holder is never taken even while the chosen card is out.
+// With both practitioners' eIDs and eHealth tokens in, the config line makes `ssin` the practitioner.
+void expectPractitionerWith(const std::string& config_line, const std::string& ssin) {
+  AgentHarness agent;
+  agent.fault().insertCard("eHealth Bob SPECIMEN");
+  agent.start({8, "", config_line + "\n"});
+  EXPECT_TRUE(agent.waitForStatus([&](const nlohmann::json& s) {
+    return s["practitioner"].is_object() && s["practitioner"].value("ssin", "") == ssin;
+  })) << config_line << "\n" << agent.stderrLog();
+}
+
 TEST(SessionPractitionerChoice, ConfiguredSsinDecidesBetweenTwoPractitioners) {
   for (const std::string ssin : {"78031215280", "82110523358"}) {
-    AgentHarness agent;
-    agent.fault().insertCard("eHealth Bob SPECIMEN");
-    agent.start({8, "", "practitioner_ssin = \"" + ssin + "\"\n"});
-    EXPECT_TRUE(agent.waitForStatus([&](const nlohmann::json& s) {
-      return s["practitioner"].is_object() && s["practitioner"].value("ssin", "") == ssin;
-    })) << ssin << "\n" << agent.stderrLog();
+    expectPractitionerWith("practitioner_ssin = \"" + ssin + "\"", ssin);
   }
   AgentHarness agent;
   agent.fault().insertCard("eHealth Bob SPECIMEN");
@@ -77,12 +82,7 @@ TEST(SessionPractitionerChoice, ConfiguredTokenUriDecidesBetweenTwoPractitioners
   const std::pair<std::string, std::string> choices[] = {{"eHealth%20Bob%20SPECIMEN", "82110523358"},
                                                          {"eHealth%20Alice%20SPECIMEN", "78031215280"}};
   for (const auto& [token, ssin] : choices) {
-    AgentHarness agent;
-    agent.fault().insertCard("eHealth Bob SPECIMEN");
-    agent.start({8, "", "practitioner_token = \"pkcs11:token=" + token + "\"\n"});
-    EXPECT_TRUE(agent.waitForStatus([&](const nlohmann::json& s) {
-      return s["practitioner"].is_object() && s["practitioner"].value("ssin", "") == ssin;
-    })) << token << "\n" << agent.stderrLog();
+    expectPractitionerWith("practitioner_token = \"pkcs11:token=" + token + "\"", ssin);
   }
 }
 
