@@ -76,11 +76,11 @@ OpenKey openKey(const std::shared_ptr<pkcs11::Module>& module, const std::string
                 const std::string& key_label, const Secret& pin) {
   for (const pkcs11::SlotId slot : module->slotIds(true)) {
     if (module->tokenInfo(slot).label != token_label) continue;
-    OpenKey open{std::make_unique<pkcs11::Session>(module, slot), 0};
+    OpenKey open{std::make_unique<pkcs11::Session>(module, slot), {}};
     if (!open.session->loggedIn()) open.session->login(pin);
     const auto keys = open.session->find(pkcs11::ObjectClass::PrivateKey, key_label);
     if (keys.empty()) throw std::runtime_error("no key '" + key_label + "' on " + token_label);
-    open.key = keys.front();
+    open.key = open.session->keyFacts(keys.front());
     return open;
   }
   throw std::runtime_error("no token '" + token_label + "' in the specimen");

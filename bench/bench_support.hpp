@@ -81,7 +81,8 @@ const std::vector<SpecimenCard>& specimenCards();  // RSA-2048 (Alice), EC P-384
 // private keys.
 struct OpenKey {
   std::unique_ptr<pkcs11::Session> session;
-  pkcs11::ObjectHandle key = 0;
+  // Read once, as the agent does at login: the floor is C_SignInit and C_Sign alone.
+  pkcs11::KeyFacts key;
 };
 OpenKey openKey(const std::shared_ptr<pkcs11::Module>& module, const std::string& token_label,
                 const std::string& key_label, const Secret& pin);

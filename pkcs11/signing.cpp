@@ -17,6 +17,8 @@ constexpr std::array<std::uint8_t, 19> kSha384Prefix{0x30, 0x41, 0x30, 0x0d, 0x0
 constexpr std::array<std::uint8_t, 19> kSha512Prefix{0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
                                                     0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40};
 
+constexpr std::size_t kSignatureBuffer = 1024;
+
 struct PssChoice {
   CK_MECHANISM_TYPE hash;
   CK_RSA_PKCS_MGF_TYPE mgf;
@@ -131,11 +133,18 @@ Bytes Session::sign(const KeyFacts& facts, SignMechanism mechanism, std::span<co
   check(f->C_SignInit(handle_, &mech, key), "C_SignInit");
   if (alwaysAuthenticate) contextLogin(key, contextPin);
 
+  // One C_Sign into a buffer that holds any signature of an 8192-bit RSA or P-521 key, rather than
+  // first asking for the length: a card round trip saved. A token that still wants more says
+  // CKR_BUFFER_TOO_SMALL with the length, and the operation stays active for the second call.
   auto* data = const_cast<CK_BYTE_PTR>(input.data());
-  CK_ULONG length = 0;
-  check(f->C_Sign(handle_, data, input.size(), nullptr, &length), "C_Sign");
-  Bytes signature(length);
-  check(f->C_Sign(handle_, data, input.size(), signature.data(), &length), "C_Sign");
+  Bytes signature(kSignatureBuffer);
+  CK_ULONG length = signature.size();
+  CK_RV rv = f->C_Sign(handle_, data, input.size(), signature.data(), &length);
+  if (rv == CKR_BUFFER_TOO_SMALL) {
+    signature.resize(length);
+    rv = f->C_Sign(handle_, data, input.size(), signature.data(), &length);
+  }
+  check(rv, "C_Sign");
   signature.resize(length);
   return signature;
 }

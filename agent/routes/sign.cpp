@@ -87,10 +87,10 @@ void addSignRoutes(Router& router) {
                 const std::string signed_sha256 = input.data_sha256;
                 AgentSession* session = context.server.session;
                 const auto who = session ? session->identified() : std::nullopt;
-                const auto audit = [&](const std::string& outcome, const std::string& code) {
-                  context.server.audit.append(AuditEntry{context.client, who ? who->ssin : "", "sign",
-                                                         input.patient_ssin, signed_sha256, outcome, code});
-                };
+                input.audit = std::make_shared<SignatureAudit>(
+                    context.server.audit,
+                    AuditEntry{context.client, who ? who->ssin : "", "sign", input.patient_ssin, signed_sha256, "", ""});
+                const std::shared_ptr<SignatureAudit> audit = input.audit;
                 std::exception_ptr failure;
                 SignatureResult result;
                 try {
@@ -100,10 +100,10 @@ void addSignRoutes(Router& router) {
                   failure = std::current_exception();
                 }
                 if (failure) {
-                  audit("refused", problemFromException(failure).code);
+                  audit->finish("refused", problemFromException(failure).code, signed_sha256);
                   std::rethrow_exception(failure);
                 }
-                audit("ok", "");
+                audit->finish("ok", "", signed_sha256);
                 const bool ec = result.algorithm.rfind("ecdsa", 0) == 0;
                 co_return jsonResponse(request, http::status::ok,
                                        {{"signature", base64(result.signature)},

@@ -9,8 +9,8 @@
 #include "core/random.hpp"
 #include "core/time.hpp"
 #include "core/base64.hpp"
+#include "agent/routes/audited_signer.hpp"
 #include "agent/session/session.hpp"
-#include "core/base64.hpp"
 #include "tokens/jose/jws.hpp"
 #include "tokens/xml/wssecurity.hpp"
 
@@ -35,28 +35,33 @@ nlohmann::json samlJson(const tokens::SamlToken& token) {
           {"attributes", attributes}};
 }
 
-// Runs `issue`, audits the outcome under `operation`, and rethrows a failure.
+// Runs `issue` with the operation's audit, records the outcome, and rethrows a failure. A token
+// signed here has its "started" row written while the key signs (through an AuditedSigner); a
+// token that is only handed out (the cached SAML assertion) gets one row, with its hash.
 template <class F>
 boost::asio::awaitable<std::string> audited(RequestContext& context, const std::string& operation, F issue) {
   const auto who = context.server.session ? context.server.session->identified() : std::nullopt;
+  auto audit = std::make_shared<SignatureAudit>(context.server.audit,
+                                                AuditEntry{context.client, who ? who->ssin : "", operation, "", "", "", ""});
   std::exception_ptr failure;
   std::string token;
   try {
-    token = co_await issue();
+    token = co_await issue(audit);
   } catch (...) {
     failure = std::current_exception();
   }
-  context.server.audit.append(AuditEntry{context.client, who ? who->ssin : "", operation, "",
-                                         failure ? "" : sha256Hex(token), failure ? "refused" : "ok",
-                                         failure ? problemFromException(failure).code : ""});
-  if (failure) std::rethrow_exception(failure);
+  if (failure) {
+    audit->finish("refused", problemFromException(failure).code);
+    std::rethrow_exception(failure);
+  }
+  audit->finish("ok", "", sha256Hex(token));
   co_return token;
 }
 
 boost::asio::awaitable<Response> getSaml(const Request& request, RequestContext& context) {
   AgentSession& session = sessionOf(context);
   tokens::SamlToken token;
-  co_await audited(context, "saml", [&]() -> boost::asio::awaitable<std::string> {
+  co_await audited(context, "saml", [&](const std::shared_ptr<SignatureAudit>&) -> boost::asio::awaitable<std::string> {
     token = co_await session.samlToken();
     co_return token.xml;
   });
@@ -77,8 +82,9 @@ boost::asio::awaitable<Response> postJwt(const Request& request, RequestContext&
     if (claims.client_id.empty()) throw ProblemError(problems::invalidInput("/client_id", "client_id must not be empty"));
     claims.audience = audience;
     if (body.contains("kid")) claims.kid = requireString(body, "kid");
-    jwt = co_await audited(context, "jwt-iam-client-assertion", [&]() {
-      return session.withEhealthKey<std::string>([claims](tokens::Signer& signer) mutable {
+    jwt = co_await audited(context, "jwt-iam-client-assertion", [&](const std::shared_ptr<SignatureAudit>& audit) {
+      return session.withEhealthKey<std::string>([claims, audit](tokens::Signer& key) mutable {
+        AuditedSigner signer(key, audit);
         // The eHealth certificate's serial names the key unless the client registered another kid.
         if (claims.kid.empty()) claims.kid = signer.certificate().serialDecimal();
         return tokens::jws::clientAssertion(claims, signer);
@@ -87,7 +93,7 @@ boost::asio::awaitable<Response> postJwt(const Request& request, RequestContext&
   } else if (kind == "practitioner") {
     // The login check runs inside `audited`: a refusal for want of a session is audited, as it is
     // for the client assertion.
-    jwt = co_await audited(context, "jwt-practitioner", [&]() {
+    jwt = co_await audited(context, "jwt-practitioner", [&](const std::shared_ptr<SignatureAudit>& audit) {
       const auto who = session.identified();
       if (!who || !session.loggedIn()) throw ProblemError(problems::notLoggedIn());
       tokens::jws::PractitionerToken claims;
@@ -95,8 +101,10 @@ boost::asio::awaitable<Response> postJwt(const Request& request, RequestContext&
       claims.nihii = who->nihii;
       claims.name = who->first_names + " " + who->surname;
       claims.audience = audience;
-      return session.withAuthenticationKey<std::string>(
-          [claims](tokens::Signer& signer) { return tokens::jws::practitionerToken(claims, signer); });
+      return session.withAuthenticationKey<std::string>([claims, audit](tokens::Signer& key) {
+        AuditedSigner signer(key, audit);
+        return tokens::jws::practitionerToken(claims, signer);
+      });
     });
   } else {
     throw ProblemError(problems::invalidInput("/kind", "kind must be iam-client-assertion or practitioner"));

@@ -95,6 +95,7 @@ struct SignatureRequest {
   std::string data_sha256;           // SHA-256 hex of data (or of the digest): the audit's and the prompt's
   std::string document_kind;         // optional, the client's word for it: "prescription"
   std::stop_token abandon;           // stopped when the client goes away: the PIN dialog closes
+  std::shared_ptr<SignatureAudit> audit;  // its "started" row is written while the card signs
 };
 
 struct SignatureResult {

@@ -145,7 +145,9 @@ boost::asio::awaitable<SignatureResult> AgentSession::signWithSignatureKey(Signa
           if (result.digest.size() != digestSize(digest.algorithm)) {
             throw ProblemError(problems::invalidInput("/digest", "the digest length does not match " + digest.name));
           }
+          if (request.audit) request.audit->start(request.data_sha256);
           result.signature = session.signDigest(key.key, digest.hash, result.digest, pin);
+          if (request.audit) request.audit->durable();
           result.digest_algorithm = digest.name;
           result.algorithm = signatureAlgorithmName(key_algorithm, digest.name);
           result.certificate_pem = key.certificate.pem();

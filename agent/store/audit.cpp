@@ -2,6 +2,12 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
 #include "core/bytes.hpp"
 #include "core/digest.hpp"
 #include "core/random.hpp"
@@ -11,6 +17,9 @@
 
 namespace ehagent::agent {
 namespace {
+
+// How long a lazy row waits for a commit to ride on before it gets one of its own.
+constexpr std::chrono::milliseconds kLinger{20};
 
 constexpr const char* kGenesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -102,7 +111,183 @@ class Transaction {
 
 }  // namespace
 
-void AuditLog::Closer::operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+// The thread that owns the connection: it takes whatever is queued, commits the rows among it in
+// one transaction per run of rows, and runs each read where it stands in the queue.
+class AuditLog::Writer {
+ public:
+  explicit Writer(const std::filesystem::path& file) {
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                   nullptr);
+    db_.reset(raw);  // adopted: sqlite3_open_v2 hands back a handle even on failure
+    if (rc != SQLITE_OK) {
+      throw AuditError("cannot open audit log " + file.string() + ": " +
+                       (raw != nullptr ? sqlite3_errmsg(raw) : "out of memory"));
+    }
+    sqlite3_busy_timeout(db_.get(), 10000);
+    exec(db_.get(), "PRAGMA journal_mode=WAL");
+    exec(db_.get(), "PRAGMA synchronous=FULL");
+    exec(db_.get(), kSchema);
+    last_ = prepare(db_.get(), "SELECT id, row_sha256 FROM audit ORDER BY id DESC LIMIT 1");
+    insert_ = prepare(db_.get(), "INSERT INTO audit VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+    thread_ = std::thread([this] { loop(); });
+  }
+
+  ~Writer() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();  // after every queued row is written
+  }
+
+  AuditTicket submit(const AuditEntry& entry, bool lazy) {
+    Item item{entry, {}, {}, lazy};
+    AuditTicket ticket = item.row.get_future().share();
+    push(std::move(item));
+    return ticket;
+  }
+
+  // Runs `read` on the writer thread, after every row queued before it, and returns its result.
+  template <class T>
+  T run(std::function<T(sqlite3*)> read) {
+    auto task = std::make_shared<std::packaged_task<T()>>([this, read = std::move(read)] { return read(db_.get()); });
+    std::future<T> result = task->get_future();
+    push(Item{std::nullopt, {}, [task] { (*task)(); }, false});
+    return result.get();
+  }
+
+  std::function<void(const AuditRow&)> observer;
+
+ private:
+  struct Item {
+    std::optional<AuditEntry> entry;  // a row to append, or else
+    std::promise<AuditRow> row;
+    std::function<void()> read;       // a read to run in its turn
+    bool lazy = false;                // may wait for the next commit
+  };
+
+  void push(Item item) {
+    bool wake = true;
+    {
+      std::lock_guard lock(mutex_);
+      if (item.lazy) {
+        wake = false;
+        if (queue_.empty()) lazy_since_ = std::chrono::steady_clock::now();
+      } else {
+        ++urgent_;
+      }
+      queue_.push_back(std::move(item));
+    }
+    if (wake) wake_.notify_one();
+  }
+
+  // Waits for work: a row someone waits for, a read, or lazy rows that have lingered long enough.
+  // Lazy rows (a signature's outcome) thus ride on the next commit, so that a client asking for
+  // one signature after another pays one fsync per signature, not two.
+  std::deque<Item> take() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_ && urgent_ == 0) {
+      if (queue_.empty()) {
+        wake_.wait(lock);
+      } else if (wake_.wait_until(lock, lazy_since_ + kLinger) == std::cv_status::timeout) {
+        break;
+      }
+    }
+    std::deque<Item> batch;
+    batch.swap(queue_);
+    urgent_ = 0;
+    return batch;
+  }
+
+  void loop() {
+    for (;;) {
+      std::deque<Item> batch = take();
+      if (batch.empty()) return;  // stopping, and everything written
+      while (!batch.empty()) {
+        if (!batch.front().entry) {
+          batch.front().read();
+          batch.pop_front();
+          continue;
+        }
+        std::vector<Item> rows;
+        while (!batch.empty() && batch.front().entry) {
+          rows.push_back(std::move(batch.front()));
+          batch.pop_front();
+        }
+        commit(rows);
+      }
+    }
+  }
+
+  void commit(std::vector<Item>& items) {
+    std::vector<AuditRow> rows;
+    try {
+      sqlite3* db = db_.get();
+      Transaction transaction(db);
+      AuditRow previous;
+      previous.row_sha256 = kGenesis;
+      const int rc = sqlite3_step(last_.get());
+      if (rc == SQLITE_ROW) {
+        previous.id = sqlite3_column_int64(last_.get(), 0);
+        previous.row_sha256 = columnText(last_.get(), 1);
+      }
+      sqlite3_reset(last_.get());
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE) throw AuditError(std::string("audit log: ") + sqlite3_errmsg(db));
+      const std::string now = formatDateTime(Clock::now());
+      for (const Item& item : items) {
+        AuditRow row;
+        row.entry = *item.entry;
+        row.time_utc = now;
+        row.id = previous.id + 1;
+        row.prev_sha256 = previous.row_sha256;
+        row.row_sha256 = auditRowHash(row);
+        insert(row);
+        previous = row;
+        rows.push_back(std::move(row));
+      }
+      transaction.commit();
+    } catch (...) {
+      for (Item& item : items) item.row.set_exception(std::current_exception());
+      return;
+    }
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      items[i].row.set_value(rows[i]);
+      if (observer) observer(rows[i]);
+    }
+  }
+
+  void insert(const AuditRow& row) {
+    sqlite3* db = db_.get();
+    sqlite3_stmt* s = insert_.get();
+    sqlite3_reset(s);
+    if (sqlite3_bind_int64(s, 1, row.id) != SQLITE_OK) {
+      throw AuditError(std::string("audit log: cannot bind: ") + sqlite3_errmsg(db));
+    }
+    const AuditEntry& e = row.entry;
+    const std::string* fields[] = {&row.time_utc,  &e.client,  &e.practitioner_ssin, &e.operation,       &e.patient_ssin,
+                                   &e.signed_sha256, &e.outcome, &e.problem_code,      &row.prev_sha256, &row.row_sha256};
+    for (int i = 0; i < 10; ++i) bindText(db, s, i + 2, *fields[i]);
+    const int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) throw AuditError(std::string("audit log: cannot append: ") + sqlite3_errmsg(db));
+  }
+
+  struct Closer {
+    void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+  };
+  std::unique_ptr<sqlite3, Closer> db_;
+  Statement last_;    // finalized before db_ closes: declared after it
+  Statement insert_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Item> queue_;
+  std::size_t urgent_ = 0;  // queued items that are not lazy rows
+  std::chrono::steady_clock::time_point lazy_since_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
 
 std::filesystem::path AuditLog::defaultFile(const std::filesystem::path& state_dir) {
   return state_dir / "audit.sqlite";
@@ -110,19 +295,7 @@ std::filesystem::path AuditLog::defaultFile(const std::filesystem::path& state_d
 
 AuditLog::AuditLog(const std::filesystem::path& file) {
   if (file.has_parent_path()) ensurePrivateDirectory(file.parent_path());
-  sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(file.c_str(), &raw,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                                 nullptr);
-  db_.reset(raw);  // adopted: sqlite3_open_v2 hands back a handle even on failure
-  if (rc != SQLITE_OK) {
-    throw AuditError("cannot open audit log " + file.string() + ": " +
-                     (raw != nullptr ? sqlite3_errmsg(raw) : "out of memory"));
-  }
-  sqlite3_busy_timeout(db_.get(), 10000);
-  exec(db_.get(), "PRAGMA journal_mode=WAL");
-  exec(db_.get(), "PRAGMA synchronous=FULL");
-  exec(db_.get(), kSchema);
+  writer_ = std::make_unique<Writer>(file);
 }
 
 AuditLog::~AuditLog() = default;
@@ -147,97 +320,91 @@ std::string auditRowHash(const AuditRow& row) {
   return sha256Hex(material);
 }
 
-AuditRow AuditLog::append(const AuditEntry& entry) {
-  std::lock_guard lock(mutex_);
-  sqlite3* db = db_.get();
-  Transaction transaction(db);
-  AuditRow row;
-  row.entry = entry;
-  row.time_utc = formatDateTime(Clock::now());
-  row.id = 1;
-  row.prev_sha256 = kGenesis;
-  {
-    Statement last = prepare(db, "SELECT id, row_sha256 FROM audit ORDER BY id DESC LIMIT 1");
-    const int rc = sqlite3_step(last.get());
-    if (rc == SQLITE_ROW) {
-      row.id = sqlite3_column_int64(last.get(), 0) + 1;
-      row.prev_sha256 = columnText(last.get(), 1);
-    } else if (rc != SQLITE_DONE) {
-      throw AuditError(std::string("audit log: ") + sqlite3_errmsg(db));
-    }
-  }
-  row.row_sha256 = auditRowHash(row);
-  Statement insert = prepare(db, "INSERT INTO audit VALUES (?,?,?,?,?,?,?,?,?,?,?)");
-  if (sqlite3_bind_int64(insert.get(), 1, row.id) != SQLITE_OK) {
-    throw AuditError(std::string("audit log: cannot bind: ") + sqlite3_errmsg(db));
-  }
-  const std::string* fields[] = {&row.time_utc,          &entry.client,        &entry.practitioner_ssin,
-                                 &entry.operation,       &entry.patient_ssin,  &entry.signed_sha256,
-                                 &entry.outcome,         &entry.problem_code,  &row.prev_sha256,
-                                 &row.row_sha256};
-  for (int i = 0; i < 10; ++i) bindText(db, insert.get(), i + 2, *fields[i]);
-  if (sqlite3_step(insert.get()) != SQLITE_DONE) {
-    throw AuditError(std::string("audit log: cannot append: ") + sqlite3_errmsg(db));
-  }
-  transaction.commit();
-  if (observer_) observer_(row);
-  return row;
-}
+AuditTicket AuditLog::submit(const AuditEntry& entry) { return writer_->submit(entry, false); }
+
+void AuditLog::submitLazily(const AuditEntry& entry) { (void)writer_->submit(entry, true); }
 
 void AuditLog::onAppend(std::function<void(const AuditRow&)> observer) {
-  std::lock_guard lock(mutex_);
-  observer_ = std::move(observer);
+  // On the writer thread, in the queue's order: no row is being committed while it changes.
+  writer_->run<int>([this, observer = std::move(observer)](sqlite3*) mutable {
+    writer_->observer = std::move(observer);
+    return 0;
+  });
 }
 
 std::vector<AuditRow> AuditLog::query(const AuditQuery& q) const {
-  std::lock_guard lock(mutex_);
-  sqlite3* db = db_.get();
-  const std::string sql = std::string("SELECT ") + kColumns +
-                          " FROM audit WHERE (?1 = '' OR time_utc >= ?1) AND"
-                          " (?2 = '' OR operation = ?2) AND (?3 = '' OR patient_ssin = ?3)"
-                          " ORDER BY id LIMIT ?4";
-  Statement s = prepare(db, sql.c_str());
-  bindText(db, s.get(), 1, q.since);
-  bindText(db, s.get(), 2, q.operation);
-  bindText(db, s.get(), 3, q.patient);
-  sqlite3_bind_int64(s.get(), 4, static_cast<sqlite3_int64>(q.limit));
-  std::vector<AuditRow> rows;
-  int rc;
-  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) rows.push_back(readRow(s.get()));
-  if (rc != SQLITE_DONE) throw AuditError(std::string("audit log: ") + sqlite3_errmsg(db));
-  return rows;
+  return writer_->run<std::vector<AuditRow>>([&q](sqlite3* db) {
+    const std::string sql = std::string("SELECT ") + kColumns +
+                            " FROM audit WHERE (?1 = '' OR time_utc >= ?1) AND"
+                            " (?2 = '' OR operation = ?2) AND (?3 = '' OR patient_ssin = ?3)"
+                            " ORDER BY id LIMIT ?4";
+    Statement s = prepare(db, sql.c_str());
+    bindText(db, s.get(), 1, q.since);
+    bindText(db, s.get(), 2, q.operation);
+    bindText(db, s.get(), 3, q.patient);
+    sqlite3_bind_int64(s.get(), 4, static_cast<sqlite3_int64>(q.limit));
+    std::vector<AuditRow> rows;
+    int rc;
+    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) rows.push_back(readRow(s.get()));
+    if (rc != SQLITE_DONE) throw AuditError(std::string("audit log: ") + sqlite3_errmsg(db));
+    return rows;
+  });
 }
 
 AuditVerdict AuditLog::verify() const {
-  std::lock_guard lock(mutex_);
-  sqlite3* db = db_.get();
-  Statement s = prepare(db, (std::string("SELECT ") + kColumns + " FROM audit ORDER BY id").c_str());
-  AuditVerdict verdict;
-  std::string previous = kGenesis;
-  std::int64_t expected_id = 1;
-  int rc;
-  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
-    const AuditRow row = readRow(s.get());
-    ++verdict.rows;
-    std::string reason;
-    if (row.id != expected_id) {
-      reason = "row " + std::to_string(expected_id) + " is missing";
-    } else if (row.prev_sha256 != previous) {
-      reason = "its previous-row hash does not match the row before it";
-    } else if (auditRowHash(row) != row.row_sha256) {
-      reason = "its content does not match its hash";
+  return writer_->run<AuditVerdict>([](sqlite3* db) {
+    Statement s = prepare(db, (std::string("SELECT ") + kColumns + " FROM audit ORDER BY id").c_str());
+    AuditVerdict verdict;
+    std::string previous = kGenesis;
+    std::int64_t expected_id = 1;
+    int rc;
+    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+      const AuditRow row = readRow(s.get());
+      ++verdict.rows;
+      std::string reason;
+      if (row.id != expected_id) {
+        reason = "row " + std::to_string(expected_id) + " is missing";
+      } else if (row.prev_sha256 != previous) {
+        reason = "its previous-row hash does not match the row before it";
+      } else if (auditRowHash(row) != row.row_sha256) {
+        reason = "its content does not match its hash";
+      }
+      if (!reason.empty()) {
+        verdict.ok = false;
+        verdict.first_broken_id = row.id;
+        verdict.reason = reason;
+        return verdict;
+      }
+      previous = row.row_sha256;
+      ++expected_id;
     }
-    if (!reason.empty()) {
-      verdict.ok = false;
-      verdict.first_broken_id = row.id;
-      verdict.reason = reason;
-      return verdict;
-    }
-    previous = row.row_sha256;
-    ++expected_id;
+    if (rc != SQLITE_DONE) throw AuditError(std::string("audit log: ") + sqlite3_errmsg(db));
+    return verdict;
+  });
+}
+
+void SignatureAudit::start(const std::string& signed_sha256) {
+  entry_.signed_sha256 = signed_sha256;
+  AuditEntry started = entry_;
+  started.outcome = "started";
+  ticket_ = log_.submit(started);
+}
+
+void SignatureAudit::durable() const {
+  if (ticket_.valid()) (void)ticket_.get();
+}
+
+void SignatureAudit::finish(const std::string& outcome, const std::string& problem_code,
+                            const std::string& signed_sha256) {
+  AuditEntry done = entry_;
+  done.outcome = outcome;
+  done.problem_code = problem_code;
+  if (!ticket_.valid()) {
+    done.signed_sha256 = signed_sha256;
+    log_.append(done);
+    return;
   }
-  if (rc != SQLITE_DONE) throw AuditError(std::string("audit log: ") + sqlite3_errmsg(db));
-  return verdict;
+  log_.submitLazily(done);
 }
 
 nlohmann::json auditRowJson(const AuditRow& row) {

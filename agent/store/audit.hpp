@@ -2,11 +2,17 @@
 // The audit log: append-only SQLite (WAL, synchronous=FULL so a committed row survives a crash).
 // Each row stores the SHA-256 of the row before it and its own hash, so `verify` finds the first
 // row that was altered, inserted or deleted.
+//
+// One writer thread owns the connection, so that an fsync never holds an HTTP I/O thread or a
+// card: submit() queues a row and returns at once, and its ticket is ready when the row is
+// durable. Rows that arrive while a commit is syncing are committed together in the next one
+// (group commit). Reads run on the same thread, after every row queued before them. A row queued
+// lazily waits a little for another commit to share.
 #include <cstdint>
 #include <functional>
 #include <filesystem>
+#include <future>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -29,7 +35,7 @@ struct AuditEntry {
   std::string operation;           // "login", "logout", "token.saml", "sign", "hub.consent", ...
   std::string patient_ssin;        // "" when there is none
   std::string signed_sha256;       // hex SHA-256 of the signed bytes, "" when nothing was signed
-  std::string outcome;             // "ok" or "refused" or "failed"
+  std::string outcome;             // "started", then "ok" or "refused" or "failed"
   std::string problem_code;        // "" when ok
 };
 
@@ -55,6 +61,9 @@ struct AuditVerdict {
   std::string reason;
 };
 
+// A row on its way to the disk: get() returns it once it is committed, or throws AuditError.
+using AuditTicket = std::shared_future<AuditRow>;
+
 class AuditLog {
  public:
   explicit AuditLog(const std::filesystem::path& file);
@@ -64,19 +73,43 @@ class AuditLog {
 
   static std::filesystem::path defaultFile(const std::filesystem::path& state_dir);
 
-  AuditRow append(const AuditEntry& entry);
-  // Called with each row once it is committed (serve sends it to the journal under systemd).
+  // Queues the row; waits for nothing.
+  AuditTicket submit(const AuditEntry& entry);
+  // Queues a row nobody waits for; it is committed with the next row or read, or within 20 ms.
+  void submitLazily(const AuditEntry& entry);
+  // Queues the row and waits until it is durable.
+  AuditRow append(const AuditEntry& entry) { return submit(entry).get(); }
+  // Called on the writer thread with each row once it is committed (serve sends it to the journal
+  // under systemd). Set it before the first row.
   void onAppend(std::function<void(const AuditRow&)> observer);
   std::vector<AuditRow> query(const AuditQuery& query) const;
   AuditVerdict verify() const;
 
  private:
-  struct Closer {
-    void operator()(sqlite3* db) const noexcept;
-  };
-  std::unique_ptr<sqlite3, Closer> db_;
-  mutable std::mutex mutex_;
-  std::function<void(const AuditRow&)> observer_;
+  class Writer;
+  std::unique_ptr<Writer> writer_;
+};
+
+// The audit of one signature, in two rows. start() queues the "started" row (who asks, for
+// what, the SHA-256 of the bytes signed) just before the key signs, so that its fsync runs while
+// the card works; durable() waits for it before the answer leaves. finish() then queues the
+// outcome without waiting for it. An operation that never reached the key gets its one outcome
+// row, durable before the answer as before. Safe to share between the handler and the card
+// thread: the card thread calls start and durable, the handler finish, one after the other.
+class SignatureAudit {
+ public:
+  SignatureAudit(AuditLog& log, AuditEntry entry) : log_(log), entry_(std::move(entry)) {}
+  void start(const std::string& signed_sha256);
+  void durable() const;  // throws AuditError when the started row could not be written
+  // `signed_sha256` names what was issued when start() never ran (a cached token); else the
+  // started row's hash is repeated.
+  void finish(const std::string& outcome, const std::string& problem_code, const std::string& signed_sha256 = "");
+  bool started() const noexcept { return ticket_.valid(); }
+
+ private:
+  AuditLog& log_;
+  AuditEntry entry_;
+  AuditTicket ticket_;
 };
 
 nlohmann::json auditRowJson(const AuditRow& row);

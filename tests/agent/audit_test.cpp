@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <mutex>
+#include <set>
+#include <thread>
+
 #include <nlohmann/json.hpp>
 
 #include "agent/store/audit.hpp"
@@ -117,4 +121,67 @@ TEST(Audit, VerifyNamesADeletedRow) {
   EXPECT_FALSE(verdict.ok);
   ASSERT_TRUE(verdict.first_broken_id.has_value());
   EXPECT_EQ(*verdict.first_broken_id, 3);  // the row after the gap is the first that breaks
+}
+
+// Rows queued from many threads at once: each ticket gets its own row, the chain holds, and the
+// rows that waited on one commit shared it (fewer commits than rows is what makes it fast, but
+// the chain is what matters here).
+TEST(Audit, RowsFromManyThreadsFormOneChain) {
+  TempDir dir;
+  AuditLog log(AuditLog::defaultFile(dir.path()));
+  std::vector<std::thread> threads;
+  std::mutex mutex;
+  std::set<std::int64_t> ids;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 25; ++i) {
+        const AuditRow row = log.append(entry("jwt-practitioner"));
+        std::lock_guard lock(mutex);
+        ids.insert(row.id);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(ids.size(), 200u);
+  EXPECT_EQ(*ids.begin(), 1);
+  EXPECT_EQ(*ids.rbegin(), 200);
+  const AuditVerdict verdict = log.verify();
+  EXPECT_TRUE(verdict.ok) << verdict.reason;
+  EXPECT_EQ(verdict.rows, 200);
+}
+
+// A row that was only queued is already there for the next read, and there for good once the
+// log closes.
+TEST(Audit, AQueuedRowIsReadByTheNextQueryAndKeptAtClose) {
+  TempDir dir;
+  const auto file = AuditLog::defaultFile(dir.path());
+  {
+    AuditLog log(file);
+    (void)log.submit(entry("logout"));
+    EXPECT_EQ(log.query({"", "logout", "", 10}).size(), 1u);
+    (void)log.submit(entry("logout"));
+  }
+  EXPECT_EQ(AuditLog(file).query({"", "logout", "", 10}).size(), 2u);
+}
+
+TEST(Audit, ASignatureHasAStartedRowThenItsOutcome) {
+  TempDir dir;
+  AuditLog log(AuditLog::defaultFile(dir.path()));
+  SignatureAudit signature(log, AuditEntry{"emr", "78031215280", "sign", "", "", "", ""});
+  signature.start(std::string(64, 'b'));
+  signature.durable();
+  EXPECT_EQ(log.query({"", "sign", "", 10}).size(), 1u);  // durable before the outcome is known
+  signature.finish("refused", "card_removed");
+  const auto rows = log.query({"", "sign", "", 10});
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].entry.outcome, "started");
+  EXPECT_EQ(rows[1].entry.outcome, "refused");
+  EXPECT_EQ(rows[1].entry.problem_code, "card_removed");
+  EXPECT_EQ(rows[1].entry.signed_sha256, std::string(64, 'b'));
+
+  SignatureAudit refused_early(log, AuditEntry{"emr", "", "jwt-practitioner", "", "", "", ""});
+  refused_early.finish("refused", "not_logged_in");
+  const auto early = log.query({"", "jwt-practitioner", "", 10});
+  ASSERT_EQ(early.size(), 1u);
+  EXPECT_EQ(early[0].entry.outcome, "refused");
 }

@@ -1,6 +1,7 @@
 // Login to token through the real daemon: POST /v1/session against the sandbox STS ends with a SAML
 // assertion that xmlsec1 verifies against the sandbox STS certificate, for the RSA and the EC card;
 // both JWT kinds verify with node's `jose` against the right certificate.
+#include "core/digest.hpp"
 #include "tests/e2e/e2e_fixture.hpp"
 
 namespace ehagent::e2e {
@@ -76,14 +77,27 @@ const char* kClientAssertionJwt =
 TEST_F(EndToEnd, AliceRsaLoginEndsWithAVerifiedSamlTokenAndJwts) {
   ASSERT_NO_FATAL_FAILURE(loginAs(kAlice, true));
   expectVerifiedSaml(*this, call("GET", "/v1/tokens/saml"), kAlice, scratch());
-  expectPractitionerJwt(call("POST", "/v1/tokens/jwt", kPractitionerJwt), kAlice, "RS256", scratch());
-  expectClientAssertion(call("POST", "/v1/tokens/jwt", kClientAssertionJwt), kAlice, scratch());
+  const HttpResult practitioner = call("POST", "/v1/tokens/jwt", kPractitionerJwt);
+  expectPractitionerJwt(practitioner, kAlice, "RS256", scratch());
+  const HttpResult assertion = call("POST", "/v1/tokens/jwt", kClientAssertionJwt);
+  expectClientAssertion(assertion, kAlice, scratch());
 
   const auto rows = auditRows("saml");
   ASSERT_FALSE(rows.empty());
   EXPECT_EQ(rows.back()["outcome"], "ok");
-  EXPECT_EQ(auditRows("jwt-practitioner").size(), 1u);
-  EXPECT_EQ(auditRows("jwt-iam-client-assertion").size(), 1u);
+  // A signed token has two rows: "started", written while the key signed, then its outcome; both
+  // name the SHA-256 of the JWS signing input (header.payload), which anyone holding the token
+  // can recompute.
+  for (const auto& [operation, answer] : {std::pair{"jwt-practitioner", &practitioner}, {"jwt-iam-client-assertion", &assertion}}) {
+    const std::string jwt = answer->json()["jwt"].get<std::string>();
+    const std::string signing_input = jwt.substr(0, jwt.rfind('.'));
+    const auto jwt_rows = auditRows(operation);
+    ASSERT_EQ(jwt_rows.size(), 2u) << operation;
+    EXPECT_EQ(jwt_rows[0]["outcome"], "started") << operation;
+    EXPECT_EQ(jwt_rows[1]["outcome"], "ok") << operation;
+    EXPECT_LT(jwt_rows[0]["id"].get<int>(), jwt_rows[1]["id"].get<int>());
+    for (const auto& row : jwt_rows) EXPECT_EQ(row["signed_sha256"], ehagent::sha256Hex(signing_input)) << operation;
+  }
 }
 
 TEST_F(EndToEnd, BobEcLoginAloneEndsWithAVerifiedSamlTokenAndJwts) {

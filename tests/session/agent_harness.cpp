@@ -129,6 +129,8 @@ void AgentHarness::start(const AgentSettings& settings) {
   port_ = static_cast<unsigned short>(std::stoi(ready.substr(tcp + 20)));
 }
 
+int AgentHarness::stop(int signal) { return child_->stop(signal); }
+
 int AgentHarness::connect(bool unix_socket) const {
   const int fd = unix_socket ? ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)
                              : ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

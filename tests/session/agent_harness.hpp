@@ -49,6 +49,8 @@ class AgentHarness {
   p11fault::FaultControl& fault() { return fault_; }
   void setPinScript(const std::string& script);
   void start(const AgentSettings& settings = {});
+  // Sends `signal` to the agent and reaps it; returns its wait status.
+  int stop(int signal);
 
   HttpResult request(const std::string& method, const std::string& target, const std::string& body = {},
                      bool unix_socket = false, bool with_key = true) const;
