@@ -83,7 +83,7 @@ int main() {
       nginx_rps = std::max(nginx_rps, wrkRps("http://127.0.0.1:" + std::to_string(nginx_port) + "/v1/status", wrk_seconds));
     }
     const std::string runs = "best of " + std::to_string(turns) + " wrk -t2 -c64 -d" + std::to_string(wrk_seconds) + "s";
-    report("status_rps.agent", agent_rps, "req/s", agent_rps / nginx_rps, ">=0.7",
+    report("status_rps.agent", agent_rps, "req/s", agent_rps / nginx_rps, ">=0.9",
            std::to_string(json.size()) + " byte body, " + runs);
     report("status_rps.nginx", nginx_rps, "req/s", -1, "", "same body, " + runs);
   } catch (const std::exception& e) {

@@ -6,6 +6,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
+#include <vector>
 #include <stdexcept>
 #include <thread>
 
@@ -16,7 +18,7 @@
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 
 #include "agent/http/activation.hpp"
 #include "agent/http/connection.hpp"
@@ -63,7 +65,12 @@ struct Server::Impl {
   ServerContext& context;
   Router router;
   ServerOptions options;
-  asio::io_context io{options.io_threads};
+  // One io_context per I/O thread, each run by its thread alone: a connection lives on one of
+  // them from accept to close, so its handlers need no strand and the threads share no
+  // scheduler queue or lock. The first also holds the acceptors, the signals and the shutdown.
+  std::vector<std::unique_ptr<asio::io_context>> contexts = makeContexts(options.io_threads);
+  asio::io_context& io = *contexts.front();
+  std::size_t next_context = 0;
   tcp::acceptor tcp_acceptor{io};
   local::acceptor unix_acceptor{io};
   asio::signal_set signals{io, SIGINT, SIGTERM};
@@ -83,11 +90,23 @@ struct Server::Impl {
 
   bool admit() const { return open_connections < context.config.limits.max_connections; }
 
+  static std::vector<std::unique_ptr<asio::io_context>> makeContexts(int threads) {
+    std::vector<std::unique_ptr<asio::io_context>> made;
+    for (int i = 0; i < std::max(threads, 1); ++i) made.push_back(std::make_unique<asio::io_context>(1));
+    return made;
+  }
+
+  // The context of the next connection, in turn (only the first context's thread accepts).
+  asio::io_context& nextContext() { return *contexts[next_context++ % contexts.size()]; }
+
+  void stopAll() {
+    for (auto& context : contexts) context->stop();
+  }
+
   asio::awaitable<void> acceptTcp() {
     for (;;) {
       boost::system::error_code ec;
-      tcp::socket socket = co_await tcp_acceptor.async_accept(
-          asio::make_strand(io), asio::redirect_error(asio::use_awaitable, ec));
+      tcp::socket socket = co_await tcp_acceptor.async_accept(nextContext(), asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         if (stopping || ec == asio::error::operation_aborted) co_return;
         spdlog::warn("tcp accept failed: {}", ec.message());
@@ -106,8 +125,7 @@ struct Server::Impl {
   asio::awaitable<void> acceptUnix() {
     for (;;) {
       boost::system::error_code ec;
-      local::socket socket = co_await unix_acceptor.async_accept(
-          asio::make_strand(io), asio::redirect_error(asio::use_awaitable, ec));
+      local::socket socket = co_await unix_acceptor.async_accept(nextContext(), asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         if (stopping || ec == asio::error::operation_aborted) co_return;
         spdlog::warn("unix accept failed: {}", ec.message());
@@ -150,7 +168,7 @@ struct Server::Impl {
       timer.expires_after(std::chrono::milliseconds(20));
       co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
     }
-    io.stop();
+    stopAll();
   }
 };
 
@@ -246,9 +264,15 @@ void Server::run() {
   });
   asio::co_spawn(s.io, s.acceptTcp(), asio::detached);
   if (s.unix_acceptor.is_open()) asio::co_spawn(s.io, s.acceptUnix(), asio::detached);
+  // The other contexts have nothing to do until a connection comes: the guards keep them running.
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   std::vector<std::thread> threads;
-  for (int i = 1; i < s.options.io_threads; ++i) threads.emplace_back([&s] { s.io.run(); });
+  for (std::size_t i = 1; i < s.contexts.size(); ++i) {
+    guards.push_back(asio::make_work_guard(*s.contexts[i]));
+    threads.emplace_back([context = s.contexts[i].get()] { context->run(); });
+  }
   s.io.run();
+  s.stopAll();  // whatever ended the first ends them all
   for (auto& thread : threads) thread.join();
 }
 

@@ -40,7 +40,7 @@ boost::asio::awaitable<void> streamEvents(Stream& stream, RequestContext& contex
   };
   auto mailbox = std::make_shared<Mailbox>(stream.get_executor());
   auto executor = stream.get_executor();
-  // The sink runs on the publisher's thread; it hands the frame to this stream's strand, where
+  // The sink runs on the publisher's thread; it hands the frame to this stream's own thread, where
   // the loop below checks the mailbox, so no wake-up is lost.
   EventBus& bus = context.server.events;
   EventBus::Replay replay;

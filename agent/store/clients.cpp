@@ -107,7 +107,8 @@ std::string ClientStore::add(const std::string& name) {
   const std::string key = base64UrlEncode(asBytes(randomBytes(kKeyBytes)));
   entries.push_back(Entry{name, sha256Hex(key), formatDateTime(Clock::now())});
   save(entries);
-  cache_valid_ = false;
+  std::unique_lock invalidate(snapshot_mutex_);
+  snapshot_.reset();
   return key;
 }
 
@@ -126,32 +127,51 @@ bool ClientStore::remove(const std::string& name) {
   if (it == entries.end()) return false;
   entries.erase(it);
   save(entries);
-  cache_valid_ = false;
+  std::unique_lock invalidate(snapshot_mutex_);
+  snapshot_.reset();
   return true;
+}
+
+std::shared_ptr<const ClientStore::Snapshot> ClientStore::refresh() const {
+  std::lock_guard lock(mutex_);
+  std::shared_ptr<const Snapshot> current;
+  {
+    std::shared_lock read(snapshot_mutex_);
+    current = snapshot_;
+  }
+  std::error_code ec;
+  const auto mtime = std::filesystem::last_write_time(file_, ec);
+  auto fresh = std::make_shared<Snapshot>();
+  fresh->checked = std::chrono::steady_clock::now();
+  if (!ec) {
+    fresh->mtime = mtime;
+    fresh->entries = current && current->mtime == mtime && !current->entries.empty() ? current->entries : load();
+  }
+  std::unique_lock write(snapshot_mutex_);
+  snapshot_ = fresh;
+  return fresh;
 }
 
 std::optional<std::string> ClientStore::authenticate(std::string_view bearer_key) const {
   if (bearer_key.empty() || bearer_key.size() > 256) return std::nullopt;
   const std::string presented = sha256Hex(bearer_key);
-  std::lock_guard lock(mutex_);
-  std::error_code ec;
-  const auto mtime = std::filesystem::last_write_time(file_, ec);
-  if (ec) {
-    cache_.clear();
-    cache_valid_ = false;
-    return std::nullopt;
-  }
-  if (!cache_valid_ || mtime != cache_time_) {
-    cache_ = load();
-    cache_time_ = mtime;
-    cache_valid_ = true;
-  }
   // Compare against every entry so the time taken does not reveal which one matched.
-  std::optional<std::string> found;
-  for (const Entry& e : cache_) {
-    if (constantTimeEqual(presented, e.key_sha256) && !found) found = e.name;
+  const auto match = [&presented](const Snapshot& snapshot) {
+    std::optional<std::string> found;
+    for (const Entry& e : snapshot.entries) {
+      if (constantTimeEqual(presented, e.key_sha256) && !found) found = e.name;
+    }
+    return found;
+  };
+  std::shared_ptr<const Snapshot> snapshot;
+  {
+    std::shared_lock read(snapshot_mutex_);
+    snapshot = snapshot_;
   }
-  return found;
+  if (snapshot && std::chrono::steady_clock::now() - snapshot->checked < std::chrono::milliseconds(100)) {
+    if (auto found = match(*snapshot)) return found;
+  }
+  return match(*refresh());
 }
 
 }  // namespace ehagent::agent
