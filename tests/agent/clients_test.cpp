@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <chrono>
+#include <thread>
+
 #include "agent/store/clients.hpp"
 #include "test_util.hpp"
 
@@ -42,6 +45,19 @@ TEST(Clients, KeysAddedElsewhereAreSeenAtOnce) {
   EXPECT_EQ(running.authenticate("nothing"), std::nullopt);
   const std::string key = ClientStore(file).add("late");
   EXPECT_EQ(running.authenticate(key), std::optional<std::string>("late"));
+}
+
+// The running agent trusts a key that matched for 0.1 s after its last look at the file, so a key
+// removed by the installer stops working after that, not at once.
+TEST(Clients, KeysRemovedElsewhereStopWithinATenthOfASecond) {
+  TempDir dir;
+  const auto file = ClientStore::defaultFile(dir.path());
+  ClientStore running(file);
+  const std::string key = ClientStore(file).add("leaving");
+  ASSERT_EQ(running.authenticate(key), std::optional<std::string>("leaving"));
+  ASSERT_TRUE(ClientStore(file).remove("leaving"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  EXPECT_EQ(running.authenticate(key), std::nullopt);
 }
 
 TEST(Clients, BadNamesAndDuplicatesAreRefused) {
