@@ -45,13 +45,15 @@ AuditRead readAudit(Client& client, long after_id) {
       ++fresh;
       read.last_id = id;
       ++read.rows;
+      since = text(row["time"]);
+      // A signature's first row, written while the key signed; its outcome row is the request's.
+      if (text(row["outcome"]) == "started") continue;
       const std::string operation = text(row["operation"]);
       const std::string code = text(row["problem_code"]);
       // The agent's own logouts: the card went (no client), or a login failed after the PINs
       // (beside that login's refused row).
       const bool session_end = operation == "logout" && (code == "card_removed" || code == "login_failed");
       ++(session_end ? read.session_ends : read.requests)[auditKey(operation, code)];
-      since = text(row["time"]);
     }
     if (static_cast<long>(rows.size()) < kPage) break;
     if (fresh == 0) {
