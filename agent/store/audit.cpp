@@ -173,8 +173,9 @@ class AuditLog::Writer {
     {
       std::lock_guard lock(mutex_);
       if (item.lazy) {
-        wake = false;
-        if (queue_.empty()) lazy_since_ = std::chrono::steady_clock::now();
+        // Only the first lazy row wakes the writer, so that it starts the linger clock.
+        wake = queue_.empty();
+        if (wake) lazy_since_ = std::chrono::steady_clock::now();
       } else {
         ++urgent_;
       }

@@ -185,3 +185,20 @@ TEST(Audit, ASignatureHasAStartedRowThenItsOutcome) {
   ASSERT_EQ(early.size(), 1u);
   EXPECT_EQ(early[0].entry.outcome, "refused");
 }
+
+// A lazy row with nothing after it still reaches the disk on its own within the linger (20 ms):
+// the sqlite3 shell, another connection, sees it without any read through the log.
+TEST(Audit, ALazyRowAloneIsCommittedSoon) {
+  TempDir dir;
+  const auto file = AuditLog::defaultFile(dir.path());
+  AuditLog log(file);
+  (void)log.query({"", "", "", 1});  // the writer has run and is idle, waiting for work
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  log.submitLazily(entry("jwt-practitioner"));
+  std::string count;
+  for (int i = 0; i < 50 && count != "1\n"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    count = runCommand({"sqlite3", file.string(), "SELECT count(*) FROM audit"}).out;
+  }
+  EXPECT_EQ(count, "1\n");
+}
