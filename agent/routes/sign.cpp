@@ -100,10 +100,10 @@ void addSignRoutes(Router& router) {
                   failure = std::current_exception();
                 }
                 if (failure) {
-                  audit->finish("refused", problemFromException(failure).code, signed_sha256);
+                  audit->finish("refused", problemFromException(failure).code);
                   std::rethrow_exception(failure);
                 }
-                audit->finish("ok", "", signed_sha256);
+                audit->finish("ok", "");
                 const bool ec = result.algorithm.rfind("ecdsa", 0) == 0;
                 co_return jsonResponse(request, http::status::ok,
                                        {{"signature", base64(result.signature)},

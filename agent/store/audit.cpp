@@ -401,7 +401,7 @@ void SignatureAudit::finish(const std::string& outcome, const std::string& probl
   done.outcome = outcome;
   done.problem_code = problem_code;
   if (!ticket_.valid()) {
-    done.signed_sha256 = signed_sha256;
+    if (!signed_sha256.empty()) done.signed_sha256 = signed_sha256;
     log_.append(done);
     return;
   }

@@ -101,8 +101,8 @@ class SignatureAudit {
   SignatureAudit(AuditLog& log, AuditEntry entry) : log_(log), entry_(std::move(entry)) {}
   void start(const std::string& signed_sha256);
   void durable() const;  // throws AuditError when the started row could not be written
-  // `signed_sha256` names what was issued when start() never ran (a cached token); else the
-  // started row's hash is repeated.
+  // The outcome row repeats the started row's hash, or else the entry's own; `signed_sha256`,
+  // when given, names what was issued without a signature here (a cached token).
   void finish(const std::string& outcome, const std::string& problem_code, const std::string& signed_sha256 = "");
   bool started() const noexcept { return ticket_.valid(); }
 

@@ -145,7 +145,7 @@ std::shared_ptr<const ClientStore::Snapshot> ClientStore::refresh() const {
   fresh->checked = std::chrono::steady_clock::now();
   if (!ec) {
     fresh->mtime = mtime;
-    fresh->entries = current && current->mtime == mtime && !current->entries.empty() ? current->entries : load();
+    fresh->entries = current && current->mtime == mtime ? current->entries : load();
   }
   std::unique_lock write(snapshot_mutex_);
   snapshot_ = fresh;
