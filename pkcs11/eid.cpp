@@ -68,8 +68,11 @@ EidHolder readHolder(const Session& session) {
   return holder;
 }
 
+// The beid module gives CKA_ID as a native CK_ULONG; OpenSC gives the PKCS#15 iD, one byte.
 bool hasId(const std::optional<TokenKey>& key, unsigned long id) {
-  return key && parseNativeUlongId(key->id) == id;
+  if (!key) return false;
+  if (key->id.size() == 1) return key->id[0] == id;
+  return parseNativeUlongId(key->id) == id;
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // The Belgian eID profile over PKCS#11, as the beid module lays a card out: private keys
 // "Authentication" (CKA_ID 2) and "Signature" (CKA_ID 3, a native CK_ULONG), certificates
 // "Authentication", "Signature", "CA", "Root", and CKO_DATA identity objects (CKA_OBJECT_ID "id").
+// OpenSC's BELPIC driver shows the same labels with one-byte ids and no identity objects: the
+// holder is then left empty for the caller to take from the Authentication certificate.
 // Everything here is readable without a PIN. Also recognises an eHealth token: a key and
 // certificate labelled "authentication" (the .p12 alias) and no eID layout.
 #include <map>
@@ -60,7 +62,7 @@ struct TokenProfile {
 [[nodiscard]] ObjectHandle findPrivateKey(const Session& session, const std::string& label,
                                           std::optional<Bytes> id = {});
 
-// Key ids of the eID keys.
+// Key ids of the eID keys: a native CK_ULONG with the beid module, one byte with OpenSC.
 inline constexpr unsigned long kEidAuthenticationKeyId = 2;
 inline constexpr unsigned long kEidSignatureKeyId = 3;
 

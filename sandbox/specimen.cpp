@@ -98,6 +98,10 @@ void writeSpecimen(const SpecimenOptions& options, std::ostream& log) {
     createEidCard(module, pki, person);
     writeFile(out / "pki" / (authRow(person) + ".pem"), pki.get(authRow(person)).certificatePem);
     writeFile(out / "pki" / (signRow(person) + ".pem"), pki.get(signRow(person)).certificatePem);
+    if (!person.ecCard) {  // the virtual card's keys; an EC card's keys never leave its token
+      writeFile(out / "pki" / "private" / (authRow(person) + ".key"), pki.get(authRow(person)).privateKeyPem);
+      writeFile(out / "pki" / "private" / (signRow(person) + ".key"), pki.get(signRow(person)).privateKeyPem);
+    }
     log << "token \"" << eidTokenLabel(person) << "\": " << (person.ecCard ? "EC P-384" : "RSA-2048")
         << " eID, SSIN " << person.ssin << "\n";
 

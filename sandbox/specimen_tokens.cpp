@@ -104,10 +104,12 @@ void createEidCard(const ModulePtr& module, Pki& pki, const SpecimenPerson& pers
     pki.issueForEcKey(authSpec, pkcs11::readEcPublicKey(session, auth.publicKey));
     pki.issueForEcKey(signSpec, pkcs11::readEcPublicKey(session, sign.publicKey));
   } else {
-    auto auth = pkcs11::generateRsaKeyPair(session, 2048, authKey);
-    auto sign = pkcs11::generateRsaKeyPair(session, 2048, signKey);
-    pki.issueForRsaKey(authSpec, pkcs11::readRsaPublicKey(session, auth.publicKey));
-    pki.issueForRsaKey(signSpec, pkcs11::readRsaPublicKey(session, sign.publicKey));
+    // The PKI makes the RSA card's keys and the token imports them, so that they also exist as
+    // files: the virtual BELPIC card (tests/card/) signs with the same keys as this token.
+    pki.issue(authSpec);
+    pki.issue(signSpec);
+    pkcs11::importRsaKey(session, pki.rsaComponents(authRow(person)), authKey);
+    pkcs11::importRsaKey(session, pki.rsaComponents(signRow(person)), signKey);
   }
   importIssued(session, pki.get(authRow(person)), "Authentication", pkcs11::nativeUlongId(2));
   importIssued(session, pki.get(signRow(person)), "Signature", pkcs11::nativeUlongId(3));

@@ -15,6 +15,8 @@ packages=(
   dpkg-dev lintian man-db groff-base systemd procps iproute2
   # real parts the tests run against
   softhsm2 opensc xmlsec1 openssl pinentry-curses curl sqlite3 tinyproxy
+  # the card stack: pcscd with vsmartcard's virtual reader; the virtual card signs with python3-cryptography
+  pcscd vsmartcard-vpcd python3-cryptography
   # p11tool: an independent reader of the PKCS#11 URIs the agent prints
   gnutls-bin
 )

@@ -61,6 +61,9 @@ Problem noCard(std::string detail) {
 Problem cardRemoved(std::string detail) {
   return make(409, "card_removed", "The card was removed", std::move(detail));
 }
+Problem keyRefusedByMiddleware(std::string detail) {
+  return make(409, "key_refused_by_middleware", "The card's middleware does not sign with this key", std::move(detail));
+}
 Problem pinIncorrect(int tries_left, const std::string& credential) {
   Problem p = make(403, "pin_incorrect", "Incorrect PIN",
                    "the " + credential + " PIN was incorrect; " + std::to_string(tries_left) +

@@ -44,6 +44,8 @@ Problem methodNotAllowed(std::string method, std::string allowed);
 Problem busy(std::string detail);
 Problem noCard(std::string detail);
 Problem cardRemoved(std::string detail);
+// The card's PKCS#11 module will not use a key it lists (OpenSC and the eID Signature key).
+Problem keyRefusedByMiddleware(std::string detail);
 // `credential` names whose PIN it was, as the dialog asked for it: "eID", "eHealth certificate",
 // "eID (patient's PIN)". Each is in the problem's `credential` member too.
 Problem pinIncorrect(int tries_left, const std::string& credential);

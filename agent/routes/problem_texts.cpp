@@ -117,6 +117,11 @@ constexpr ProblemText kTexts[] = {
      "never activated.",
      "Check the card with GET /v1/cards or `ehagent cards`. An eID's certificates are activated at the "
      "municipality; an eHealth keystore is imported again by IT staff."},
+    {"key_refused_by_middleware", "The card's middleware does not sign with this key",
+     "The card's PKCS#11 module lists the key but will not use it. OpenSC does this with the Belgian "
+     "eID's Signature key: its BELPIC driver makes no non-repudiation signatures.",
+     "Install the Belgian eID middleware (eid-mw) and list its module, libbeidpkcs11.so, first in the "
+     "config's modules; `ehagent cards` shows which module reads the card."},
     {"unknown_profession", "Profession not supported",
      "The eHealth STS profile has no entry for the practitioner's profession, so no token can be asked for.",
      "IT staff set the profession under [sts] in agent.toml, or add a profile for it (profiles_file)."},

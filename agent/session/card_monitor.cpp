@@ -2,10 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <latch>
 #include <map>
 
+#include "agent/session/card_signers.hpp"
 #include "agent/session/session.hpp"
 #include "certs/profile.hpp"
 #include "pkcs11/error.hpp"
@@ -26,7 +28,8 @@ CardInfo readCard(const std::shared_ptr<pkcs11::Module>& module, const pkcs11::S
   card.reader = slot.description;
   card.token_label = label;
   const pkcs11::Session session(module, slot.id);
-  const pkcs11::TokenProfile profile = pkcs11::readTokenProfile(session);
+  pkcs11::TokenProfile profile = pkcs11::readTokenProfile(session);
+  holderFromCertificate(profile);
   card.kind = profile.kind;
   card.holder = profile.holder;
   for (const pkcs11::TokenCertificate& cert : profile.certificates) {
@@ -64,14 +67,23 @@ std::vector<CardInfo> scan(const std::shared_ptr<pkcs11::Module>& module, const 
       continue;  // taken out while we looked
     }
     const auto same = std::find_if(known.begin(), known.end(), [&](const CardInfo& k) {
-      return k.slot == slot.id && k.token_label == info.label;
+      return k.slot == slot.id && k.token_info.label == info.label && k.token_info.serialNumber == info.serialNumber;
     });
     if (same != known.end()) {
       present.push_back(*same);
       continue;
     }
     try {
-      present.push_back(readCard(module, slot, info));
+      CardInfo card = readCard(module, slot, info);
+      // A middleware may give every card one label (OpenSC: "BELPIC (Basic PIN)"). The label
+      // names the card's queue and session, so a card that arrives while another holds that
+      // name is told apart by its serial; the card that was there first keeps its name.
+      const auto taken = [&](const std::vector<CardInfo>& cards) {
+        return std::any_of(cards.begin(), cards.end(),
+                           [&](const CardInfo& k) { return k.slot != slot.id && k.token_label == card.token_label; });
+      };
+      if (taken(known) || taken(present)) card.token_label += " (" + info.serialNumber + ")";
+      present.push_back(std::move(card));
     } catch (const std::exception& e) {
       spdlog::warn("cannot read the token \"{}\" in {}: {}", info.label, slot.description, e.what());
     }

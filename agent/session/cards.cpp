@@ -1,5 +1,6 @@
 #include "agent/session/cards.hpp"
 
+#include "agent/session/card_signers.hpp"
 #include "agent/store/json_text.hpp"
 
 #include <chrono>
@@ -57,7 +58,8 @@ json describeToken(const std::shared_ptr<pkcs11::Module>& module, pkcs11::SlotId
     return token;
   }
   pkcs11::Session session(module, slot);  // read-only, never logged in
-  const auto profile = pkcs11::readTokenProfile(session);
+  auto profile = pkcs11::readTokenProfile(session);
+  holderFromCertificate(profile);
   token["kind"] = std::string(pkcs11::toString(profile.kind));
   if (profile.holder) {
     const auto& h = *profile.holder;

@@ -16,7 +16,9 @@
 #include "core/time.hpp"
 #include "core/base64.hpp"
 #include "agent/session/state.hpp"
+#include "agent/http/problem.hpp"
 #include "pkcs11/error.hpp"
+#include "pkcs11/module.hpp"
 #include "tokens/sign/pkcs11_signer.hpp"
 
 namespace ehagent::agent {
@@ -87,6 +89,19 @@ std::pair<std::string, std::string> signatureWords(const SignatureRequest& reque
   return {"sign with your qualified signature " + what, "SHA-256 of what is signed: " + sha256};
 }
 
+// OpenSC's BELPIC driver lists the Signature key but refuses it at MSE SET (it has no dialog for
+// the non-repudiation PIN), so C_Sign answers CKR_FUNCTION_NOT_SUPPORTED. The problem names the
+// module, since the fix is another middleware, not another try.
+Problem signatureKeyRefused(const pkcs11::Module& module, const pkcs11::Error& e) {
+  const pkcs11::ModuleInfo info = module.info();
+  return problems::keyRefusedByMiddleware(
+      "the card's PKCS#11 module (" + info.libraryDescription + ", " + info.manufacturer + ", " +
+      module.path() + ") will not sign with the eID Signature key: " + e.function() + " answered " +
+      std::string(e.ckrName()) +
+      ". OpenSC makes no qualified signatures with a Belgian eID; install the Belgian eID middleware "
+      "(eid-mw) and list its module, libbeidpkcs11.so, first in the config's modules");
+}
+
 }  // namespace
 
 void AgentSession::useSignatureKey(
@@ -110,6 +125,7 @@ void AgentSession::useSignatureKey(
       } catch (const pkcs11::Error&) {
       }
     }
+    if (e.kind() == pkcs11::ErrorKind::NotSupported) throw ProblemError(signatureKeyRefused(*card.module, e));
     PinPrompter::rethrowWithTries(session, e, question.credential);
   }
   if (logged_in_here) session.logout();

@@ -109,8 +109,10 @@ void AgentHarness::start(const AgentSettings& settings) {
   }
   socket_ = temp_.path() / "api.sock";
   const fs::path config = temp_.path() / "agent.toml";
+  std::string modules;
+  for (const std::string& module : settings.modules) modules += "\"" + module + "\", ";
   testsupport::writeFile(config, "state_dir = \"" + state.string() + "\"\n" +
-                                     "modules = [\"" + p11fault::FaultControl::modulePath().string() + "\"]\n" +
+                                     "modules = [" + modules + "\"" + p11fault::FaultControl::modulePath().string() + "\"]\n" +
                                      "pinentry = \"" + settings.pinentry + "\"\n" +
                                      "card_queue_depth = " + std::to_string(settings.queue_depth) + "\n" +
                                      "log_level = \"debug\"\n" + settings.extra_config);

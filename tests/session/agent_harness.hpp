@@ -38,6 +38,8 @@ struct AgentSettings {
   bool trust_specimen = true;
   std::string pinentry = EHAGENT_TEST_PINENTRY;  // the config's pinentry key
   std::vector<std::string> env;  // NAME=value for the agent, before the test's own environment
+  // Modules the agent loads before the fault module (which serves the specimen's SoftHSM tokens).
+  std::vector<std::string> modules;
 };
 
 class AgentHarness {
