@@ -102,15 +102,11 @@ std::string accountName(uid_t uid) {
 // Whether this user's agent answers on its Unix socket: the socket is connectable and its peer,
 // as the kernel reports it (SO_PEERCRED), is this user.
 bool ownSocketAnswers(const fs::path& path) {
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const int fd = connectUnixSocket(path.string());
   if (fd < 0) return false;
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
   ucred peer{};
   socklen_t length = sizeof peer;
-  const bool ours = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-                    ::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &length) == 0 && peer.uid == ::getuid();
+  const bool ours = ::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &length) == 0 && peer.uid == ::getuid();
   ::close(fd);
   return ours;
 }
@@ -123,15 +119,6 @@ void checkModules(const std::vector<std::string>& modules, std::vector<Check>& o
                    "install the Belgian eID middleware (eid-mw) or OpenSC, or set modules in agent.toml"});
   } else {
     out.push_back({"pkcs11_modules", "ok", found, ""});
-  }
-}
-
-void checkPcscd(std::vector<Check>& out) {
-  if (fs::exists("/run/pcscd/pcscd.comm")) {
-    out.push_back({"pcscd", "ok", "pcscd is listening", ""});
-  } else {
-    out.push_back({"pcscd", "warn", "pcscd is not running (no /run/pcscd/pcscd.comm)",
-                   "install and start pcscd: apt install pcscd && systemctl enable --now pcscd.socket"});
   }
 }
 
@@ -257,7 +244,7 @@ std::vector<Check> runDoctor(const Context& ctx, const std::vector<std::string>&
     if (std::find(modules.begin(), modules.end(), m) == modules.end()) modules.push_back(m);
   }
   checkModules(modules, out);
-  checkPcscd(out);
+  checkCardStack(modules, out);
   checkTokens(modules, out);
   checkCertificates(ctx, modules, out);
   checkAgent(ctx, out);

@@ -18,8 +18,14 @@ struct Check {
 // `config` (as `ehagent serve --check-config` says it) and the defaults are checked instead.
 Check loadConfigForDoctor(Context& ctx);
 
-// The PIN dialog, the systemd user manager, the eID middleware, the STS and each hub (doctor_session.cpp).
+// The PIN dialog, the systemd user manager, the STS and each hub (doctor_session.cpp).
 void checkLoginPrerequisites(const Context& ctx, std::vector<Check>& out);
+
+// A connected AF_UNIX stream socket to `path`, or -1 (doctor_cards.cpp).
+int connectUnixSocket(const std::string& path);
+
+// pcscd, the readers PC/SC sees and the eID middleware among `modules` (doctor_cards.cpp).
+void checkCardStack(const std::vector<std::string>& modules, std::vector<Check>& out);
 
 std::vector<Check> runDoctor(const Context& ctx, const std::vector<std::string>& extraModules);
 

@@ -1,5 +1,5 @@
 // The doctor's checks of what a login needs beyond the cards: the PIN dialog, the systemd user
-// manager that starts the agent, the Belgian eID middleware, and the STS and hubs it talks to.
+// manager that starts the agent, and the STS and hubs it talks to.
 // Each one only looks: nothing is created, started or installed.
 #include <filesystem>
 #include <sstream>
@@ -52,16 +52,6 @@ void checkUserManager(std::vector<Check>& out) {
   }
 }
 
-void checkEidMiddleware(std::vector<Check>& out) {
-  if (std::filesystem::exists(pkcs11::kBeidModulePath)) {
-    out.push_back({"eid_middleware", "ok", pkcs11::kBeidModulePath, ""});
-  } else {
-    out.push_back({"eid_middleware", "warn", "the Belgian eID middleware is not installed (no " +
-                                                 std::string(pkcs11::kBeidModulePath) + ")",
-                   "install eid-mw from https://eid.belgium.be, or configure another module in agent.toml"});
-  }
-}
-
 // One request, no retry, short timeouts: any HTTP answer over a verified TLS connection means the
 // service answers; what it says to an empty request does not matter here.
 void checkService(const std::string& name, const std::string& url, tokens::HttpClientOptions http,
@@ -96,7 +86,6 @@ Check loadConfigForDoctor(Context& ctx) {
 void checkLoginPrerequisites(const Context& ctx, std::vector<Check>& out) {
   checkPinDialog(ctx, out);
   checkUserManager(out);
-  checkEidMiddleware(out);
   if (ctx.config.sts) checkService("sts", ctx.config.sts->client.endpoint, ctx.config.sts->client.http, out);
   for (const auto& [name, hub] : ctx.config.hubs) checkService("hub " + name, hub.url, hub.http, out);
 }

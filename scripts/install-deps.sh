@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   # libraries
   libssl-dev libboost-dev libspdlog-dev nlohmann-json3-dev libxml2-dev libsqlite3-dev
-  libcli11-dev libtomlplusplus-dev libgtest-dev libgmock-dev libp11-kit-dev libcurl4-openssl-dev
+  libcli11-dev libtomlplusplus-dev libgtest-dev libgmock-dev libp11-kit-dev libcurl4-openssl-dev libpcsclite-dev
   libsystemd-dev
   # the Debian package and its checks: dpkg-shlibdeps, lintian, man -l, systemd-analyze, journald
   dpkg-dev lintian man-db groff-base systemd procps iproute2

@@ -5,7 +5,12 @@
 // and names the middleware when OpenSC refuses the Signature key.
 #include <gtest/gtest.h>
 
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <cstring>
 #include <thread>
 
 #include "core/base64.hpp"
@@ -190,6 +195,54 @@ TEST_F(CardFlowsTest, TheSignatureKeyRefusedByOpenscNamesTheMiddleware) {
   const auto rows = agent_.request("GET", "/v1/audit?operation=sign").json()["rows"];
   ASSERT_FALSE(rows.empty()) << rows.dump();
   EXPECT_EQ(rows.back()["problem_code"], "key_refused_by_middleware") << rows.dump();
+}
+
+nlohmann::json doctorChecks(const CommandResult& result) {
+  const nlohmann::json report = nlohmann::json::parse(result.out, nullptr, false);
+  nlohmann::json byName = nlohmann::json::object();
+  if (!report.is_object()) return byName;
+  for (const auto& check : report["checks"]) byName[check["name"].get<std::string>()] = check;
+  return byName;
+}
+
+// The doctor sees pcscd, the reader with the card in it, and says what OpenSC cannot do.
+TEST_F(CardFlowsTest, DoctorChecksPcscdTheReadersAndTheMiddleware) {
+  const testsupport::TempDir home("ehagent-card-home");
+  const CommandResult result = stack_->run({"HOME=" + home.path().string(), EHAGENT_INSTALL, "doctor", "--json",
+                                            "--module", openscModule()});
+  const nlohmann::json checks = doctorChecks(result);
+  ASSERT_TRUE(checks.contains("pcscd")) << result.out << result.err;
+  EXPECT_EQ(checks["pcscd"]["state"], "ok") << checks.dump(1);
+  EXPECT_EQ(checks["readers"]["state"], "ok") << checks.dump(1);
+  EXPECT_NE(checks["readers"]["detail"].get<std::string>().find("Virtual PCD 00 00 (card in)"), std::string::npos)
+      << checks.dump(1);
+  EXPECT_EQ(checks["eid_middleware"]["state"], "warn") << checks.dump(1);
+  EXPECT_NE(checks["eid_middleware"]["detail"].get<std::string>().find("key_refused_by_middleware"), std::string::npos);
+
+  stack_->pull();
+  const nlohmann::json empty = doctorChecks(stack_->run({"HOME=" + home.path().string(), EHAGENT_INSTALL, "doctor", "--json"}));
+  EXPECT_NE(empty["readers"]["detail"].get<std::string>().find("Virtual PCD 00 00 (empty)"), std::string::npos)
+      << empty.dump(1);
+}
+
+// A socket file that nobody listens on (pcscd killed without cleaning up) is a failure with a fix.
+TEST_F(CardFlowsTest, DoctorReportsAPcscdThatDoesNotAnswer) {
+  const testsupport::TempDir dir("ehagent-card-stale");
+  const std::string path = (dir.path() / "pcscd.comm").string();
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ::close(fd);  // bound, never listening: connect() is refused
+  const CommandResult result = testsupport::runCommand(
+      {"env", "PCSCLITE_CSOCK_NAME=" + path, "HOME=" + dir.path().string(), EHAGENT_INSTALL, "doctor", "--json"});
+  const nlohmann::json checks = doctorChecks(result);
+  ASSERT_TRUE(checks.contains("pcscd")) << result.out << result.err;
+  EXPECT_EQ(checks["pcscd"]["state"], "fail") << checks.dump(1);
+  EXPECT_NE(checks["pcscd"]["hint"].get<std::string>().find("systemctl restart"), std::string::npos);
+  EXPECT_EQ(result.exitCode, 1);
 }
 
 }  // namespace
