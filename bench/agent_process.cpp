@@ -56,7 +56,8 @@ AgentProcess::AgentProcess(const AgentOptions& options) {
                        "socket = \"" + socketPath().string() + "\"\n" +
                        "modules = [\"" + module + "\"]\n" +
                        "pinentry = \"" + EHAGENT_BENCH_PINENTRY_EXE + "\"\n" +
-                       "card_queue_depth = " + std::to_string(options.queue_depth) + "\n";
+                       "card_queue_depth = " + std::to_string(options.queue_depth) + "\n" +
+                       "login_on_insert = false\n";  // each benchmark logs in when it means to
   if (!options.practitioner_ssin.empty()) config += "practitioner_ssin = \"" + options.practitioner_ssin + "\"\n";
   config += "[limits]\nmax_connections = " + std::to_string(options.max_connections) + "\n";
   writeFile(dir_.path() / "agent.toml", config);

@@ -54,6 +54,8 @@ socket = "$demo/run/api.sock"
 modules = ["$EHAGENT_PKCS11_MODULE"]
 pinentry = "$pinentry"
 log_level = "info"
+# The demo walks through each step with curl, the login too (POST /v1/session).
+login_on_insert = false
 # Both specimen practitioners have an eHealth token here: Alice is the one at this desk.
 practitioner_ssin = "78031215280"
 

@@ -67,6 +67,7 @@ socket = "$work/run/api.sock"
 state_dir = "$work/state"
 modules = ["$fault"]
 pinentry = "$pinentry"
+login_on_insert = false  # the soak's clients log in, and the pulls would start logins of their own
 
 [sts]
 endpoint = "$sandbox_url/IAM/SecurityTokenService/v1"

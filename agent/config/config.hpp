@@ -55,7 +55,9 @@ struct Config {
   // environment's HTTPS_PROXY / http_proxy. no_proxy lists hosts that bypass it, as NO_PROXY does.
   std::string proxy;
   std::string no_proxy;
-  bool login_on_insert = false;  // true (log in as soon as the eID is in) is not supported yet
+  // Log in as soon as the practitioner's eID is in (PINs asked once, never retried on their own);
+  // false: a login starts with POST /v1/session.
+  bool login_on_insert = true;
   std::filesystem::path state_dir;  // empty: defaultStateDir()
   // The bundled trust anchors; not a TOML key but `--bundled-trust DIR`, as for ehagent-install.
   // Empty: default_bundled_trust_dir (agent/config/trust.hpp).

@@ -98,13 +98,7 @@ const std::vector<ConfigKey>& configKeys() {
          }
        }},
       {"login_on_insert",
-       [](const toml::node& n, Config& c) {
-         c.login_on_insert = flag(n, "login_on_insert");
-         // Refused rather than ignored: a key that silently does nothing would mislead IT staff.
-         if (c.login_on_insert) {
-           throw ConfigError("login_on_insert = true is not supported yet: a login starts with POST /v1/session");
-         }
-       }},
+       [](const toml::node& n, Config& c) { c.login_on_insert = flag(n, "login_on_insert"); }},
       // Sections read whole by their own readers (sts.hpp, hubs.hpp, revocation.hpp).
       {"sts", [](const toml::node& n, Config& c) { c.sts = readStsSection(n); }},
       {"hubs", [](const toml::node& n, Config& c) { c.hubs = readHubsSection(n); }},

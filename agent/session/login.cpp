@@ -2,6 +2,12 @@
 // the eID and eHealth PINs on their card queues, and the logged-in keys that routes sign with.
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include "agent/session/login_checks.hpp"
 #include "agent/session/state.hpp"
 #include "agent/session/worker_pool.hpp"
@@ -54,16 +60,25 @@ struct AgentSession::LoginRunning {
   ~LoginRunning() {
     std::lock_guard lock(session.mutex_);
     session.state_->login_running = false;
+    session.state_->insertion_login = false;
+    for (auto& resume : session.state_->login_waiters) resume();
+    session.state_->login_waiters.clear();
   }
 };
 
-boost::asio::awaitable<nlohmann::json> AgentSession::login(std::string client, std::stop_token abandon) {
+boost::asio::awaitable<nlohmann::json> AgentSession::login(std::string client, std::stop_token abandon,
+                                                           bool on_insertion) {
   std::optional<PractitionerInfo> who;
   std::vector<CardInfo> all;
   nlohmann::json current;
   bool token_pending = false;
   bool running = false;
+  bool join = false;
   std::shared_ptr<LoggedInToken> pending_eid;
+  // Where a client that joins an insertion's login waits; cancelled (from any thread, through a
+  // post to its own executor) when that login ends.
+  auto ended = std::make_shared<boost::asio::steady_timer>(co_await boost::asio::this_coro::executor,
+                                                           boost::asio::steady_timer::time_point::max());
   {
     std::lock_guard lock(mutex_);
     who = state_->practitioner;
@@ -75,7 +90,14 @@ boost::asio::awaitable<nlohmann::json> AgentSession::login(std::string client, s
       else current = sessionJsonLocked();
     }
     running = state_->login_running;
-    if (who && current.is_null() && !running) state_->login_running = true;
+    join = running && state_->insertion_login && current.is_null() && !on_insertion;
+    if (join) {
+      state_->login_waiters.push_back([ended] { boost::asio::post(ended->get_executor(), [ended] { ended->cancel(); }); });
+    }
+    if (who && current.is_null() && !running) {
+      state_->login_running = true;
+      state_->insertion_login = on_insertion;
+    }
     for (const auto& [path, cards] : state_->cards) all.insert(all.end(), cards.begin(), cards.end());
   }
   const auto audit = [&](const std::string& outcome, const std::string& code) {
@@ -90,6 +112,21 @@ boost::asio::awaitable<nlohmann::json> AgentSession::login(std::string client, s
     audit("refused", refused.code);
     throw ProblemError(refused);
   };
+  if (join) {
+    boost::system::error_code ignored;
+    co_await ended->async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
+    std::optional<Problem> problem;
+    {
+      std::lock_guard lock(mutex_);
+      if (state_->eid && !tokenPendingLocked()) current = sessionJsonLocked();
+      problem = state_->last_login_problem;
+    }
+    if (!current.is_null()) {
+      audit("ok", "");
+      co_return current;
+    }
+    refuse(problem.value_or(problems::notLoggedIn()));
+  }
   if (!who) refuse(problems::noCard("no practitioner eID card is inserted"));
   // A second dialog would queue behind the first on the card, and its client would wait without
   // an answer: it is told at once instead.
@@ -113,7 +150,10 @@ boost::asio::awaitable<nlohmann::json> AgentSession::login(std::string client, s
   if (failure) {
     const Problem problem = problemFromException(failure);
     audit("refused", problem.code);
+    server_.events.publish("session.login_failed", {{"ssin", who->ssin}, {"client", client}, {"code", problem.code},
+                                                    {"detail", problem.detail}});
     std::lock_guard lock(mutex_);
+    state_->last_login_problem = problem;
     // An STS that is down or refuses is not the practitioner's doing: the card logins stay (until
     // pin_idle_timeout_minutes), and the next POST /v1/session retries the STS step alone.
     const bool keep = pins_given && problem.code.starts_with("sts_") && state_->eid == eid;
@@ -127,6 +167,7 @@ boost::asio::awaitable<nlohmann::json> AgentSession::login(std::string client, s
   }
   audit("ok", "");
   std::lock_guard lock(mutex_);
+  state_->last_login_problem.reset();
   server_.events.publish("session.login", {{"ssin", who->ssin}, {"client", client}});
   publishLocked();
   co_return sessionJsonLocked();

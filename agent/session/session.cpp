@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <set>
+#include <thread>
 
 #include "agent/session/login_checks.hpp"
 #include "agent/config/revocation.hpp"
+#include "agent/session/session_runner.hpp"
 #include "agent/session/state.hpp"
 #include "certs/expiry.hpp"
 #include "pkcs11/uri.hpp"
@@ -109,6 +111,7 @@ nlohmann::json practitionerWarningsJson(const PractitionerInfo& who) {
 
 AgentSession::AgentSession(ServerContext& server)
     : server_(server), state_(std::make_unique<State>()) {
+  runner_ = std::make_unique<SessionRunner>();
   PinentryOptions pinentry;
   pinentry.program = server.config.pinentry;
   pinentry.timeout = std::chrono::seconds(server.config.pin_timeout_seconds);
@@ -144,7 +147,19 @@ AgentSession::AgentSession(ServerContext& server)
   check_settings_ = std::make_unique<const LoginCheckSettings>(std::move(checks));
 }
 
-AgentSession::~AgentSession() = default;
+AgentSession::~AgentSession() {
+  // An insertion's login closes its PIN dialog and ends; its coroutine finishes on the runner
+  // before the runner goes (bounded: a card call cannot be interrupted).
+  insertion_stop_.request_stop();
+  for (int i = 0; i < 100; ++i) {
+    {
+      std::lock_guard lock(mutex_);
+      if (!state_->login_running) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  runner_.reset();
+}
 
 void AgentSession::updateCards(const std::string& module_path, std::vector<CardInfo> present) {
   std::lock_guard lock(mutex_);
@@ -194,6 +209,7 @@ void AgentSession::updateCards(const std::string& module_path, std::vector<CardI
                    warning["detail"].get<std::string>());
     }
     server_.events.publish("card.identified", practitionerJson(state_->practitioner));
+    startInsertionLoginLocked();
   }
   publishLocked();
 }

@@ -132,7 +132,10 @@ class AgentSession final : public HubSession {
   // refusals too. Returns the session description that GET /v1/status shows.
   // One login runs at a time: another one meanwhile is refused with busy at once. When `abandon`
   // stops (the client disconnected) the open PIN dialog closes and the login ends.
-  boost::asio::awaitable<nlohmann::json> login(std::string client, std::stop_token abandon = {});
+  // A client's login while one that an insertion started waits for the PIN joins it: it gets
+  // that login's session, or its problem.
+  boost::asio::awaitable<nlohmann::json> login(std::string client, std::stop_token abandon = {},
+                                               bool on_insertion = false);
   void logout(const std::string& client, const std::string& reason);
   [[nodiscard]] std::optional<PractitionerInfo> identified() const;
   [[nodiscard]] bool loggedIn() const;
@@ -170,6 +173,9 @@ class AgentSession final : public HubSession {
   void useSignatureKey(const CardInfo& card, const PinQuestion& question,
                        const std::function<void(pkcs11::Session&, const CardKey&, const Secret*)>& work);
   void publishLocked();
+  // With login_on_insert, a practitioner just identified is logged in (insertion_login.cpp).
+  void startInsertionLoginLocked();
+  boost::asio::awaitable<void> insertionLogin();
   void dropLoginLocked(const std::string& client, const std::string& reason);
   // Ends the login `token` belongs to, if it still is the current one (held_keys.cpp).
   void loseLogin(const std::shared_ptr<LoggedInToken>& token, const std::string& reason);
@@ -197,6 +203,9 @@ class AgentSession final : public HubSession {
   mutable std::mutex mutex_;
   std::unique_ptr<State> state_;
   std::unique_ptr<const LoginCheckSettings> check_settings_;
+  std::stop_source insertion_stop_;  // stopped when the agent stops: an insertion's PIN dialog closes
+  // Last: destroyed first, while the state its coroutines touch is still there.
+  std::unique_ptr<class SessionRunner> runner_;
 };
 
 template <class T>

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/http/problem.hpp"
 #include "agent/session/card_signers.hpp"
 #include "agent/session/session.hpp"
 #include "pkcs11/session.hpp"
@@ -38,6 +39,10 @@ struct AgentSession::State {
   nlohmann::json login_certificates;  // what the certificate checks found at login
   nlohmann::json login_warnings;
   bool login_running = false;  // a POST /v1/session is between its checks and its end
+  bool insertion_login = false;  // ... and it is the one an insertion started
+  // Called once the running login ends, under the mutex: clients that joined it resume.
+  std::vector<std::function<void()>> login_waiters;
+  std::optional<Problem> last_login_problem;  // how the last login ended; none: it succeeded
 };
 
 // "2024-01-31T12:34:56Z"

@@ -13,7 +13,7 @@ TEST(Config, EmptyTextGivesTheDocumentedDefaults) {
   EXPECT_EQ(c.limits.body_bytes, 8u * 1024 * 1024);
   EXPECT_EQ(c.pin_idle_timeout_minutes, 30);
   EXPECT_EQ(c.pinentry, "auto");
-  EXPECT_FALSE(c.login_on_insert);
+  EXPECT_TRUE(c.login_on_insert);
 }
 
 TEST(Config, WithoutListenEachUserHasAPortOfTheirOwnAndTheFirstUserHasTheWellKnownOne) {
@@ -39,8 +39,9 @@ TEST(Config, ThePractitionerTokenIsAPkcs11UriThatNamesAToken) {
   EXPECT_THROW(parseConfig("practitioner_token = \"pkcs11:tokn=x\"\n", "agent.toml"), ConfigError);
 }
 
-TEST(Config, LoginOnInsertIsRefusedUntilSupported) {
-  EXPECT_THROW(parseConfig("login_on_insert = true\n", "agent.toml"), ConfigError);
+TEST(Config, LoginOnInsertIsAFlag) {
+  EXPECT_FALSE(parseConfig("login_on_insert = false\n", "agent.toml").login_on_insert);
+  EXPECT_THROW(parseConfig("login_on_insert = \"yes\"\n", "agent.toml"), ConfigError);
 }
 
 TEST(Config, ReadsEveryKey) {

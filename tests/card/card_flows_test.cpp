@@ -41,15 +41,15 @@ class CardFlowsTest : public ::testing::Test {
 
   // The agent over OpenSC for the eID and the fault module for the SoftHSM eHealth tokens, with
   // the SoftHSM eIDs out so that the virtual card is the only eID.
-  void startAgent(const std::string& pin_script) {
+  void startAgent(const std::string& pin_script, bool login_on_insert = false) {
     agent_.fault().removeCard(sessiontest::kAliceEid);
     agent_.fault().removeCard("Bob SPECIMEN");
     agent_.setPinScript(pin_script);
     AgentSettings settings;
     settings.modules = {openscModule()};
     settings.env = {stack_->environment()};
+    settings.login_on_insert = login_on_insert;
     agent_.start(settings);
-    ASSERT_TRUE(practitionerIs(kAliceSsin)) << agent_.stderrLog();
   }
 
   bool practitionerIs(const std::string& ssin) {
@@ -120,6 +120,7 @@ TEST_F(CardFlowsTest, CardsListsTheCardItsHolderAndItsUri) {
 // Authentication key and verifies with OpenSSL against the certificate read from the card.
 TEST_F(CardFlowsTest, LoginAndAPractitionerJwtSignedByTheCard) {
   startAgent("pin 1234\npin 1234\n");
+  ASSERT_TRUE(practitionerIs(kAliceSsin)) << agent_.stderrLog();
   const HttpResult login = agent_.request("POST", "/v1/session");
   ASSERT_EQ(login.status, 200) << login.body << agent_.stderrLog();
   EXPECT_EQ(login.json()["practitioner"]["ssin"], kAliceSsin);
@@ -147,6 +148,7 @@ TEST_F(CardFlowsTest, LoginAndAPractitionerJwtSignedByTheCard) {
 
 TEST_F(CardFlowsTest, AWrongPinSpendsExactlyOneTryOnTheCard) {
   startAgent("pin 9999\npin 1234\npin 1234\n");
+  ASSERT_TRUE(practitionerIs(kAliceSsin)) << agent_.stderrLog();
   const HttpResult wrong = agent_.request("POST", "/v1/session");
   ASSERT_EQ(wrong.status, 403) << wrong.body;
   EXPECT_EQ(wrong.json()["code"], "pin_incorrect") << wrong.body;
@@ -164,6 +166,7 @@ TEST_F(CardFlowsTest, AWrongPinSpendsExactlyOneTryOnTheCard) {
 
 TEST_F(CardFlowsTest, TheCardPulledAndPutBackWhileTheAgentRuns) {
   startAgent("pin 1234\npin 1234\npin 1234\npin 1234\n");
+  ASSERT_TRUE(practitionerIs(kAliceSsin)) << agent_.stderrLog();
   ASSERT_EQ(agent_.request("POST", "/v1/session").status, 200);
   const std::string events = agent_.readEventsUntil("card_removed", [&] { stack_->pull(); });
   EXPECT_NE(events.find("card_removed"), std::string::npos) << events;
@@ -180,10 +183,27 @@ TEST_F(CardFlowsTest, TheCardPulledAndPutBackWhileTheAgentRuns) {
   EXPECT_EQ(token.status, 200) << token.body;
 }
 
+// login_on_insert over the real stack: the card going into the reader is the login; the card
+// verifies the PIN once.
+TEST_F(CardFlowsTest, InsertingTheCardLogsInThroughOpensc) {
+  stack_->pull();
+  startAgent("pin 1234\npin 1234\n", true);
+  const std::string events = agent_.readEventsUntil("event: session.login", [&] { stack_->insert("alice"); },
+                                                    std::chrono::seconds(40));
+  ASSERT_NE(events.find("event: session.login\n"), std::string::npos) << events << agent_.stderrLog();
+  EXPECT_LT(events.find("event: card.inserted"), events.find("event: card.identified")) << events;
+  EXPECT_LT(events.find("event: card.identified"), events.find("event: session.login\n")) << events;
+  EXPECT_EQ(stack_->triesLeft(), 3);
+  const HttpResult token =
+      agent_.request("POST", "/v1/tokens/jwt", R"({"kind":"practitioner","audience":"https://emr.example"})");
+  EXPECT_EQ(token.status, 200) << token.body;
+}
+
 // OpenSC's BELPIC driver refuses the Signature key (card-belpic.c: no dialog for the
 // non-repudiation PIN). The client gets a problem that names the module, not a card_error.
 TEST_F(CardFlowsTest, TheSignatureKeyRefusedByOpenscNamesTheMiddleware) {
   startAgent("pin 1234\npin 1234\npin 1234\n");
+  ASSERT_TRUE(practitionerIs(kAliceSsin)) << agent_.stderrLog();
   ASSERT_EQ(agent_.request("POST", "/v1/session").status, 200);
   const HttpResult sign = agent_.request("POST", "/v1/sign", R"({"data":"aGVsbG8=","document_kind":"note"})");
   ASSERT_EQ(sign.status, 409) << sign.body;

@@ -95,9 +95,15 @@ bool misbehave(const std::string& action) {
 }
 
 void getPin() {
-  const auto action = nextAction();
+  auto action = nextAction();
   if (!action) return say(exhausted);
   if (misbehave(*action)) return;
+  // "slow <ms> pin 1234": a practitioner who takes a while to type.
+  if (action->rfind("slow ", 0) == 0) {
+    const auto space = action->find(' ', 5);
+    ::usleep(static_cast<useconds_t>(std::stoul(action->substr(5, space - 5)) * 1000));
+    action = action->substr(space == std::string::npos ? action->size() : space + 1);
+  }
   if (action->rfind("pin ", 0) == 0) {
     say("D " + percentEscape(action->substr(4)));
     return say("OK");

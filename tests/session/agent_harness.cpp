@@ -115,7 +115,9 @@ void AgentHarness::start(const AgentSettings& settings) {
                                      "modules = [" + modules + "\"" + p11fault::FaultControl::modulePath().string() + "\"]\n" +
                                      "pinentry = \"" + settings.pinentry + "\"\n" +
                                      "card_queue_depth = " + std::to_string(settings.queue_depth) + "\n" +
-                                     "log_level = \"debug\"\n" + settings.extra_config);
+                                     "log_level = \"debug\"\n" +
+                                     "login_on_insert = " + (settings.login_on_insert ? "true" : "false") + "\n" +
+                                     settings.extra_config);
 
   child_.reset();  // a second start() replaces the first agent
   child_ = std::make_unique<testsupport::ChildProcess>(testsupport::ChildOptions{

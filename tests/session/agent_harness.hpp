@@ -40,6 +40,8 @@ struct AgentSettings {
   std::vector<std::string> env;  // NAME=value for the agent, before the test's own environment
   // Modules the agent loads before the fault module (which serves the specimen's SoftHSM tokens).
   std::vector<std::string> modules;
+  // Off unless a test is about it: the others count PIN prompts and logins of their own.
+  bool login_on_insert = false;
 };
 
 class AgentHarness {
