@@ -94,6 +94,7 @@ ready=$(wait_for_line "$demo/agent.out" '^ready ')
 port=$(sed -E 's/.*tcp=127\.0\.0\.1:([0-9]+).*/\1/' <<<"$ready")
 base="http://127.0.0.1:$port"
 echo "agent at $base and $demo/run/api.sock"
+echo "the practitioner's status page: $base/ (open it in a browser on this machine, as this user)"
 
 # Each step prints the curl command it runs, so that it can be run again as printed.
 call() {
@@ -161,7 +162,7 @@ if [ "$keep_running" != 1 ]; then
 fi
 cat <<EOF
 
-The agent keeps running at $base (and on $demo/run/api.sock). Try:
+The agent keeps running at $base (and on $demo/run/api.sock); its status page is $base/ . Try:
   KEY=$key
   curl -sS -H "Authorization: Bearer \$KEY" $base/v1/status
   curl -sS -H "Authorization: Bearer \$KEY" $base/v1/cards

@@ -17,6 +17,8 @@ packages=(
   softhsm2 opensc xmlsec1 openssl pinentry-curses curl sqlite3 tinyproxy
   # the card stack: pcscd with vsmartcard's virtual reader; the virtual card signs with python3-cryptography
   pcscd vsmartcard-vpcd python3-cryptography
+  # the status page is tested in Debian's chromium, driven by puppeteer-core from npm
+  chromium
   # p11tool: an independent reader of the PKCS#11 URIs the agent prints
   gnutls-bin
 )

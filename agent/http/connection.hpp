@@ -11,8 +11,10 @@
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <type_traits>
 #include <vector>
 
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -110,6 +112,15 @@ boost::asio::awaitable<void> serveConnection(Stream stream, ConnectionEnv env) {
     const Request request = parser.release();
     auto gone = std::make_shared<std::stop_source>();
     RequestContext context{env.context, env.accepted_hosts, {}, {}, {}, false, gone->get_token()};
+    if constexpr (std::is_same_v<typename Stream::protocol_type, boost::asio::ip::tcp>) {
+      boost::system::error_code peer_ec, local_ec;
+      const auto peer = stream.socket().remote_endpoint(peer_ec);
+      const auto local = stream.socket().local_endpoint(local_ec);
+      if (!peer_ec && !local_ec) {
+        context.peer_port = peer.port();
+        context.local_port = local.port();
+      }
+    }
     watchForHangUp(stream.socket(), gone);
     Response response = co_await env.router.handle(request, context);
     stream.socket().cancel(ec);  // ends the watch; no other operation is pending on the socket

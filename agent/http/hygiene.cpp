@@ -72,6 +72,8 @@ HygieneVerdict checkHygiene(const Request& request, const RequestContext& contex
   }
   const auto origin = header(request, http::field::origin);
   if (!origin) return {};
+  // The agent's own status page (same origin: the Host it was reached by, already checked).
+  if (lower(*origin) == "http://" + host_lower) return {};
   if (!originAllowed(*origin, context.server.config)) {
     return {problemResponse(request, problems::forbiddenOrigin(*origin))};
   }

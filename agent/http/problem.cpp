@@ -61,6 +61,13 @@ Problem noCard(std::string detail) {
 Problem cardRemoved(std::string detail) {
   return make(409, "card_removed", "The card was removed", std::move(detail));
 }
+Problem pageForbidden(std::string detail) {
+  return make(403, "page_forbidden", "Not this account's status page", std::move(detail));
+}
+Problem pageSessionRequired() {
+  return make(401, "page_session_required", "Open the status page first",
+              "this request needs the status page's session cookie: load / again");
+}
 Problem keyRefusedByMiddleware(std::string detail) {
   return make(409, "key_refused_by_middleware", "The card's middleware does not sign with this key", std::move(detail));
 }

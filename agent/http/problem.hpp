@@ -44,6 +44,9 @@ Problem methodNotAllowed(std::string method, std::string allowed);
 Problem busy(std::string detail);
 Problem noCard(std::string detail);
 Problem cardRemoved(std::string detail);
+// The status page: another account's browser, and a page request without the page's cookie.
+Problem pageForbidden(std::string detail);
+Problem pageSessionRequired();
 // The card's PKCS#11 module will not use a key it lists (OpenSC and the eID Signature key).
 Problem keyRefusedByMiddleware(std::string detail);
 // `credential` names whose PIN it was, as the dialog asked for it: "eID", "eHealth certificate",

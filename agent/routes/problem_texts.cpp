@@ -117,6 +117,14 @@ constexpr ProblemText kTexts[] = {
      "never activated.",
      "Check the card with GET /v1/cards or `ehagent cards`. An eID's certificates are activated at the "
      "municipality; an eHealth keystore is imported again by IT staff."},
+    {"page_forbidden", "Not this account's status page",
+     "The status page was asked for from another account on this machine: it shows who is logged "
+     "in and what was signed, so only the account the agent runs as gets it.",
+     "Open the page from the practitioner's own session, or start an agent of your own."},
+    {"page_session_required", "Open the status page first",
+     "A request of the status page came without the page's session cookie, or with one from before "
+     "the agent restarted.",
+     "Load the page again (http://127.0.0.1:PORT/); it gets a new cookie."},
     {"key_refused_by_middleware", "The card's middleware does not sign with this key",
      "The card's PKCS#11 module lists the key but will not use it. OpenSC does this with the Belgian "
      "eID's Signature key: its BELPIC driver makes no non-repudiation signatures.",

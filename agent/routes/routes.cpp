@@ -15,6 +15,7 @@ Router makeRouter() {
   addSignRoutes(router);
   addTokenRoutes(router);
   addHubRoutes(router);
+  addPageRoutes(router);
   addProblemPageRoutes(router);
   return router;
 }

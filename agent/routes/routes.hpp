@@ -14,6 +14,7 @@ void addSessionRoutes(Router& router);  // POST, DELETE /v1/session
 void addEventRoutes(Router& router);    // GET /v1/events
 void addAuditRoutes(Router& router);    // GET /v1/audit
 void addSignRoutes(Router& router);     // POST /v1/sign
+void addPageRoutes(Router& router);     // GET /, the status page, and its /page/ routes
 void addProblemPageRoutes(Router& router);  // GET /problems/{code}: what each problem `type` names
 
 // The OpenAPI 3.1 document (agent/openapi.json, embedded at build time).

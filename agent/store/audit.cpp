@@ -337,13 +337,15 @@ std::vector<AuditRow> AuditLog::query(const AuditQuery& q) const {
   return writer_->run<std::vector<AuditRow>>([&q](sqlite3* db) {
     const std::string sql = std::string("SELECT ") + kColumns +
                             " FROM audit WHERE (?1 = '' OR time_utc >= ?1) AND"
-                            " (?2 = '' OR operation = ?2) AND (?3 = '' OR patient_ssin = ?3)"
-                            " ORDER BY id LIMIT ?4";
+                            " (?2 = '' OR operation = ?2) AND (?3 = '' OR patient_ssin = ?3) AND"
+                            " (?5 = '' OR practitioner_ssin = ?5)" +
+                            (q.newest_first ? " ORDER BY id DESC LIMIT ?4" : " ORDER BY id LIMIT ?4");
     Statement s = prepare(db, sql.c_str());
     bindText(db, s.get(), 1, q.since);
     bindText(db, s.get(), 2, q.operation);
     bindText(db, s.get(), 3, q.patient);
     sqlite3_bind_int64(s.get(), 4, static_cast<sqlite3_int64>(q.limit));
+    bindText(db, s.get(), 5, q.practitioner);
     std::vector<AuditRow> rows;
     int rc;
     while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) rows.push_back(readRow(s.get()));

@@ -52,6 +52,8 @@ struct AuditQuery {
   std::string operation;  // exact match
   std::string patient;    // exact SSIN
   std::size_t limit = 1000;
+  bool newest_first = false;  // the last `limit` rows, newest first (the status page's)
+  std::string practitioner;  // exact SSIN
 };
 
 struct AuditVerdict {

@@ -1,0 +1,142 @@
+// The status page's HTML. Everything is escaped where it is written; the texts the script needs
+// travel in a JSON block (type application/json, never run).
+#include <string_view>
+
+#include "agent/routes/page.hpp"
+#include "agent/store/json_text.hpp"
+#include "tokens/xml/document.hpp"
+
+namespace ehagent::agent {
+namespace {
+
+using nlohmann::json;
+
+// Every attribute here is double-quoted, so XML's escaping is HTML's too.
+using tokens::xml::escape;
+
+std::string field(const json& object, const char* name) {
+  if (!object.is_object() || !object.contains(name) || !object[name].is_string()) return {};
+  return object[name].get<std::string>();
+}
+
+// "2026-12-07T12:34:56Z" -> "2026-12-07 12:34:56 UTC": what the page shows without a script.
+std::string readableTime(const std::string& iso) {
+  if (iso.size() < 19) return iso;
+  return iso.substr(0, 10) + " " + iso.substr(11, 8) + " UTC";
+}
+
+std::string readers(const json& status) {
+  std::string html = "<section id=\"readers\"><h2>Card readers</h2>";
+  const json& list = status.value("readers", json::array());
+  if (list.empty()) return html + "<p class=\"muted\">No card and no token is in.</p></section>";
+  html += "<table><tr><th>Reader</th><th>Card</th><th>Holder</th></tr>";
+  for (const json& r : list) {
+    const json holder = r.value("holder", json::object());
+    html += "<tr><td>" + escape(field(r, "reader")) + "</td><td>" + escape(field(r, "token")) + " <span class=\"muted\">(" +
+            escape(field(r, "kind")) + ")</span></td><td>" + escape(field(holder, "name")) + "</td></tr>";
+  }
+  return html + "</table></section>";
+}
+
+std::string practitioner(const json& status) {
+  const json who = status.value("practitioner", json());
+  std::string html = "<section id=\"practitioner\"><h2>Practitioner</h2>";
+  if (!who.is_object()) return html + "<p class=\"muted\">Insert the practitioner's eID.</p></section>";
+  html += "<table><tr><th>Name</th><td id=\"practitioner-name\">" + escape(field(who, "name")) + "</td></tr>" +
+          "<tr><th>NIHII</th><td>" + escape(field(who, "nihii")) + "</td></tr>" + "<tr><th>Profession</th><td>" +
+          escape(field(who, "profession")) + "</td></tr></table>";
+  for (const json& w : who.value("warnings", json::array())) {
+    html += "<p class=\"warn\">" + escape(field(w, "detail")) + "</p>";
+  }
+  return html + "</section>";
+}
+
+std::string button(const char* action, const char* label, bool secondary) {
+  return std::string("<form method=\"post\" action=\"/page/") + action + "\" data-action=\"" + action + "\"><button id=\"" +
+         action + "\"" + (secondary ? " class=\"secondary\"" : "") + ">" + label + "</button></form>";
+}
+
+std::string session(const json& status) {
+  const json s = status.value("session", json());
+  const bool identified = status.value("practitioner", json()).is_object();
+  if (!s.is_object()) {
+    return std::string("<section id=\"session\" data-state=\"logged-out\"><h2>eHealth session</h2>") +
+           "<p id=\"session-state\">Not logged in.</p>" + (identified ? button("login", "Log in", false) : "") +
+           "</section>";
+  }
+  std::string html = "<section id=\"session\" data-state=\"logged-in\"><h2>eHealth session</h2>";
+  html += "<p id=\"session-state\" class=\"ok\">Logged in since " + escape(readableTime(field(s, "since"))) + "</p>";
+  const std::string expires = field(s, "token_expires");
+  if (!expires.empty()) {
+    html += "<p>Token valid until <span id=\"token-expiry\" data-expires=\"" + escape(expires) + "\">" +
+            escape(readableTime(expires)) + "</span> (<span id=\"expires-in\"></span>)</p>";
+  } else if (s.value("token_pending", false)) {
+    html += "<p class=\"warn\">The cards are logged in; the eHealth token is not there yet.</p>";
+  }
+  return html + button("logout", "Log out", true) + "</section>";
+}
+
+std::string certificates(const json& status) {
+  std::string html = "<section id=\"certificates\"><h2>Certificates</h2>";
+  const json s = status.value("session", json());
+  const json list = s.is_object() ? s.value("certificates", json::array()) : json::array();
+  if (list.empty()) return html + "<p class=\"muted\">Checked at login.</p></section>";
+  html += "<table><tr><th>Certificate</th><th>Valid until</th><th>State</th></tr>";
+  for (const json& c : list) {
+    const std::string expiry = field(c, "expiry");
+    html += "<tr><td>" + escape(field(c, "certificate")) + "</td><td>" + escape(field(c, "not_after")) +
+            "</td><td class=\"" + (expiry == "valid" ? "ok" : "warn") + "\">" + escape(expiry) + "</td></tr>";
+  }
+  return html + "</table></section>";
+}
+
+std::string hubs(const std::map<std::string, std::string>& configured) {
+  std::string html = "<section id=\"hubs\"><h2>Hubs</h2>";
+  if (configured.empty()) return html + "<p class=\"muted\">No hub is configured.</p></section>";
+  html += "<table><tr><th>Hub</th><th>Address</th><th>Answers</th></tr>";
+  for (const auto& [name, url] : configured) {
+    html += "<tr><td>" + escape(name) + "</td><td class=\"url\">" + escape(url) + "</td><td data-hub=\"" + escape(name) +
+            "\" class=\"muted\">not checked yet</td></tr>";
+  }
+  return html + "</table></section>";
+}
+
+std::string activity(const json& rows) {
+  std::string html = "<section id=\"activity\"><h2>Recent activity</h2>";
+  if (rows.empty()) return html + "<p class=\"muted\">Nothing yet.</p></section>";
+  html += "<table><tr><th>When</th><th>What</th><th>Client</th><th>Outcome</th></tr>";
+  for (const json& r : rows) {
+    const std::string outcome = field(r, "outcome");
+    const std::string code = field(r, "problem_code");
+    html += "<tr><td>" + escape(readableTime(field(r, "time"))) + "</td><td>" + escape(field(r, "operation")) +
+            "</td><td>" + escape(field(r, "client")) + "</td><td class=\"" + (outcome == "ok" ? "ok" : "warn") + "\">" +
+            escape(outcome) + (code.empty() ? "" : " (" + escape(code) + ")") + "</td></tr>";
+  }
+  return html + "</table></section>";
+}
+
+}  // namespace
+
+std::string renderStatusPage(const PageView& view) {
+  const json texts = {{"expires_in", "in {minutes} min {seconds} s"},
+                      {"expired", "expired"},
+                      {"hub_answers", "answers"},
+                      {"hub_silent", "does not answer:"},
+                      {"waiting_for_pin", "Waiting for the PIN…"},
+                      {"agent_unreachable", "The agent does not answer."}};
+  // "</" cannot close the JSON block early once every "<" is escaped.
+  std::string texts_json = jsonText(texts);
+  for (std::size_t at = texts_json.find('<'); at != std::string::npos; at = texts_json.find('<', at)) {
+    texts_json.replace(at, 1, "\\u003c");
+  }
+  return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ehagent</title>"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+         "<link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/page.css\"></head><body>"
+         "<header><h1>ehagent — the eHealth agent at this desk</h1><span>" +
+         escape(view.version) + "</span></header><p id=\"notice\" class=\"fail\"></p><main>" + readers(view.status) +
+         practitioner(view.status) + session(view.status) + certificates(view.status) + hubs(view.hubs) +
+         activity(view.audit) + "</main><script id=\"texts\" type=\"application/json\">" + texts_json +
+         "</script><script src=\"/page.js\"></script></body></html>\n";
+}
+
+}  // namespace ehagent::agent
