@@ -71,3 +71,15 @@ function(ehagent_component name)
   ehagent_defaults(ehagent_${name})
   target_link_libraries(ehagent_${name} PUBLIC ${ARG_PUBLIC_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
 endfunction()
+
+# Embeds a file (JSON, script, style) in `target`: ehagent::agent::<function>() returns its text
+# (agent/embed_file.cmake writes the source).
+function(ehagent_embed target input function)
+  set(output ${CMAKE_CURRENT_BINARY_DIR}/${function}.cpp)
+  add_custom_command(OUTPUT ${output}
+    COMMAND ${CMAKE_COMMAND} -DINPUT=${input} -DOUTPUT=${output} -DFUNCTION=${function}
+            -P ${PROJECT_SOURCE_DIR}/agent/embed_file.cmake
+    DEPENDS ${input} ${PROJECT_SOURCE_DIR}/agent/embed_file.cmake
+    COMMENT "Embedding ${input}")
+  target_sources(${target} PRIVATE ${output})
+endfunction()

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "agent/config/hubs.hpp"
+#include "agent/i18n/texts.hpp"
 #include "agent/config/revocation.hpp"
 #include "agent/config/sts.hpp"
 
@@ -58,6 +59,8 @@ struct Config {
   // Log in as soon as the practitioner's eID is in (PINs asked once, never retried on their own);
   // false: a login starts with POST /v1/session.
   bool login_on_insert = true;
+  // The PIN dialogs' and the status page's language ("nl", "fr", "de", "en"); default: the locale's.
+  Language language = languageFromLocale();
   std::filesystem::path state_dir;  // empty: defaultStateDir()
   // The bundled trust anchors; not a TOML key but `--bundled-trust DIR`, as for ehagent-install.
   // Empty: default_bundled_trust_dir (agent/config/trust.hpp).

@@ -68,6 +68,15 @@ const std::vector<ConfigKey>& configKeys() {
          c.pin_timeout_seconds = integer(n, "pin_timeout_seconds", 5, 3600);
        }},
       {"pinentry", [](const toml::node& n, Config& c) { c.pinentry = text(n, "pinentry"); }},
+      {"language",
+       [](const toml::node& n, Config& c) {
+         const std::string value = text(n, "language");
+         const auto language = parseLanguage(value);
+         if (value.size() != 2 || !language) {
+           throw ConfigError("config key 'language' must be \"nl\", \"fr\", \"de\" or \"en\", not \"" + value + "\"");
+         }
+         c.language = *language;
+       }},
       {"modules", [](const toml::node& n, Config& c) { c.modules = texts(n, "modules"); }},
       {"proxy",
        [](const toml::node& n, Config& c) {

@@ -346,14 +346,31 @@ void Pinentry::message(std::string_view title, std::string_view description) con
   conversation.fail("refused MESSAGE: " + std::to_string(response.errorCode()) + " " + response.text());
 }
 
-std::string pinDescription(const PinPurpose& purpose, std::string_view credential) {
-  std::string text = purpose.client_name + " asks to " + purpose.action;
-  if (purpose.patient_ssin) text += " for patient " + *purpose.patient_ssin;
-  text += ". PIN for " + purpose.holder_name + "'s " + std::string(credential);
+std::string credentialWords(std::string_view credential, const Texts& texts) {
+  if (credential == "eID") return texts.get("credential.eid");
+  if (credential == "eHealth certificate") return texts.get("credential.ehealth");
+  if (credential == "eID (patient's PIN)") return texts.get("credential.eid_patient");
+  return std::string(credential);
+}
+
+std::string pinTitle(std::string_view credential, const Texts& texts) {
+  return texts.get("pin.title", {{"credential", credentialWords(credential, texts)}});
+}
+
+std::string pinDescription(const PinPurpose& purpose, std::string_view credential, const Texts& texts) {
+  std::string tries;
   if (purpose.tries_left) {
-    const unsigned tries = *purpose.tries_left;
-    text += " (" + std::to_string(tries) + (tries == 1 ? " try left)" : " tries left)");
+    tries = *purpose.tries_left == 1 ? texts.get("pin.one_try_left")
+                                     : texts.get("pin.tries_left", {{"tries", std::to_string(*purpose.tries_left)}});
   }
+  std::string text = texts.get(
+      "pin.question",
+      {{"client", purpose.client_name},
+       {"action", purpose.action},
+       {"patient", purpose.patient_ssin ? texts.get("pin.for_patient", {{"ssin", *purpose.patient_ssin}}) : ""},
+       {"holder", purpose.holder_name},
+       {"credential", credentialWords(credential, texts)},
+       {"tries", tries}});
   if (!purpose.detail.empty()) text += "\n\n" + purpose.detail;
   return text;
 }

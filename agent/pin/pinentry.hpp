@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "agent/i18n/texts.hpp"
 #include "core/secret.hpp"
 
 namespace ehagent::agent {
@@ -47,6 +48,7 @@ struct PinentryOptions {
   // How long the user has to answer; pinentry is told too (SETTIMEOUT), and a program that
   // overstays this deadline is killed.
   std::chrono::seconds timeout{120};
+  Language language = Language::En;  // the dialogs' texts (agent.toml's `language`)
 };
 
 // All texts are plain; Pinentry escapes them for the wire.
@@ -94,7 +96,12 @@ struct PinPurpose {
   std::optional<unsigned> tries_left;
   std::string detail;  // a line after the question, for the careful reader: "SHA-256 ...: 3a7f..."
 };
-// `credential` is whose PIN it is: "eID", "eHealth certificate", "eID (patient's PIN)".
-[[nodiscard]] std::string pinDescription(const PinPurpose& purpose, std::string_view credential = "eID");
+// `credential` is whose PIN it is: "eID", "eHealth certificate", "eID (patient's PIN)" (the API's
+// words; the dialog says them in `texts`' language).
+[[nodiscard]] std::string pinDescription(const PinPurpose& purpose, std::string_view credential = "eID",
+                                         const Texts& texts = textsFor(Language::En));
+// The credential in the dialog's language, and the dialog's title.
+[[nodiscard]] std::string credentialWords(std::string_view credential, const Texts& texts);
+[[nodiscard]] std::string pinTitle(std::string_view credential, const Texts& texts);
 
 }  // namespace ehagent::agent

@@ -145,6 +145,11 @@ void addPageRoutes(Router& router) {
                 requireThisUser(context);
                 PageView view;
                 view.version = context.server.version;
+                // The browser's languages first (Accept-Language), then the agent's.
+                const auto accept = request.find(http::field::accept_language);
+                view.language = accept == request.end() ? context.server.config.language
+                                                        : fromAcceptLanguage(std::string(accept->value()))
+                                                              .value_or(context.server.config.language);
                 view.status = context.server.state.snapshot();
                 const nlohmann::json who = view.status.value("practitioner", nlohmann::json());
                 if (who.is_object()) {
@@ -164,6 +169,8 @@ void addPageRoutes(Router& router) {
                 response.set("X-Frame-Options", "DENY");
                 response.set("Referrer-Policy", "no-referrer");
                 response.set("X-Content-Type-Options", "nosniff");
+                response.set(http::field::content_language, std::string(code(view.language)));
+                response.set(http::field::vary, "Accept-Language");
                 if (!pageSessions().valid(cookieOf(request))) {
                   response.set(http::field::set_cookie, std::string(kCookie) + "=" + pageSessions().issue() +
                                                             "; Path=/; HttpOnly; SameSite=Strict");

@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agent/i18n/texts.hpp"
+
 namespace ehagent::agent {
 
 struct PageView {
@@ -16,6 +18,7 @@ struct PageView {
   nlohmann::json status;  // the state board: readers, practitioner, session
   nlohmann::json audit = nlohmann::json::array();  // the practitioner's last rows, newest first
   std::map<std::string, std::string> hubs;         // name -> URL
+  Language language = Language::En;
 };
 
 // The whole page: it shows everything without a script; page.js keeps it live.

@@ -25,11 +25,12 @@ std::string readableTime(const std::string& iso) {
   return iso.substr(0, 10) + " " + iso.substr(11, 8) + " UTC";
 }
 
-std::string readers(const json& status) {
-  std::string html = "<section id=\"readers\"><h2>Card readers</h2>";
+std::string readers(const json& status, const Texts& t) {
+  std::string html = "<section id=\"readers\"><h2>" + escape(t.get("page.readers")) + "</h2>";
   const json& list = status.value("readers", json::array());
-  if (list.empty()) return html + "<p class=\"muted\">No card and no token is in.</p></section>";
-  html += "<table><tr><th>Reader</th><th>Card</th><th>Holder</th></tr>";
+  if (list.empty()) return html + "<p class=\"muted\">" + escape(t.get("page.no_card")) + "</p></section>";
+  html += "<table><tr><th>" + escape(t.get("page.reader")) + "</th><th>" + escape(t.get("page.card")) + "</th><th>" +
+          escape(t.get("page.holder")) + "</th></tr>";
   for (const json& r : list) {
     const json holder = r.value("holder", json::object());
     html += "<tr><td>" + escape(field(r, "reader")) + "</td><td>" + escape(field(r, "token")) + " <span class=\"muted\">(" +
@@ -38,12 +39,13 @@ std::string readers(const json& status) {
   return html + "</table></section>";
 }
 
-std::string practitioner(const json& status) {
+std::string practitioner(const json& status, const Texts& t) {
   const json who = status.value("practitioner", json());
-  std::string html = "<section id=\"practitioner\"><h2>Practitioner</h2>";
-  if (!who.is_object()) return html + "<p class=\"muted\">Insert the practitioner's eID.</p></section>";
-  html += "<table><tr><th>Name</th><td id=\"practitioner-name\">" + escape(field(who, "name")) + "</td></tr>" +
-          "<tr><th>NIHII</th><td>" + escape(field(who, "nihii")) + "</td></tr>" + "<tr><th>Profession</th><td>" +
+  std::string html = "<section id=\"practitioner\"><h2>" + escape(t.get("page.practitioner")) + "</h2>";
+  if (!who.is_object()) return html + "<p class=\"muted\">" + escape(t.get("page.insert_eid")) + "</p></section>";
+  html += "<table><tr><th>" + escape(t.get("page.name")) + "</th><td id=\"practitioner-name\">" + escape(field(who, "name")) +
+          "</td></tr><tr><th>" + escape(t.get("page.nihii")) + "</th><td>" + escape(field(who, "nihii")) + "</td></tr><tr><th>" +
+          escape(t.get("page.profession")) + "</th><td>" +
           escape(field(who, "profession")) + "</td></tr></table>";
   for (const json& w : who.value("warnings", json::array())) {
     html += "<p class=\"warn\">" + escape(field(w, "detail")) + "</p>";
@@ -51,37 +53,40 @@ std::string practitioner(const json& status) {
   return html + "</section>";
 }
 
-std::string button(const char* action, const char* label, bool secondary) {
+std::string button(const char* action, const std::string& label, bool secondary) {
   return std::string("<form method=\"post\" action=\"/page/") + action + "\" data-action=\"" + action + "\"><button id=\"" +
-         action + "\"" + (secondary ? " class=\"secondary\"" : "") + ">" + label + "</button></form>";
+         action + "\"" + (secondary ? " class=\"secondary\"" : "") + ">" + escape(label) + "</button></form>";
 }
 
-std::string session(const json& status) {
+std::string session(const json& status, const Texts& t) {
   const json s = status.value("session", json());
   const bool identified = status.value("practitioner", json()).is_object();
   if (!s.is_object()) {
-    return std::string("<section id=\"session\" data-state=\"logged-out\"><h2>eHealth session</h2>") +
-           "<p id=\"session-state\">Not logged in.</p>" + (identified ? button("login", "Log in", false) : "") +
-           "</section>";
+    return "<section id=\"session\" data-state=\"logged-out\"><h2>" + escape(t.get("page.session")) +
+           "</h2><p id=\"session-state\">" + escape(t.get("page.not_logged_in")) + "</p>" +
+           (identified ? button("login", t.get("page.login"), false) : "") + "</section>";
   }
-  std::string html = "<section id=\"session\" data-state=\"logged-in\"><h2>eHealth session</h2>";
-  html += "<p id=\"session-state\" class=\"ok\">Logged in since " + escape(readableTime(field(s, "since"))) + "</p>";
+  std::string html = "<section id=\"session\" data-state=\"logged-in\"><h2>" + escape(t.get("page.session")) + "</h2>";
+  html += "<p id=\"session-state\" class=\"ok\">" +
+          escape(t.get("page.logged_in_since", {{"time", readableTime(field(s, "since"))}})) + "</p>";
   const std::string expires = field(s, "token_expires");
   if (!expires.empty()) {
-    html += "<p>Token valid until <span id=\"token-expiry\" data-expires=\"" + escape(expires) + "\">" +
-            escape(readableTime(expires)) + "</span> (<span id=\"expires-in\"></span>)</p>";
+    const std::string span = "<span id=\"token-expiry\" data-expires=\"" + escape(expires) + "\">" +
+                             escape(readableTime(expires)) + "</span>";
+    html += "<p>" + t.get("page.token_valid_until", {{"time", span}}) + " (<span id=\"expires-in\"></span>)</p>";
   } else if (s.value("token_pending", false)) {
-    html += "<p class=\"warn\">The cards are logged in; the eHealth token is not there yet.</p>";
+    html += "<p class=\"warn\">" + escape(t.get("page.token_pending")) + "</p>";
   }
-  return html + button("logout", "Log out", true) + "</section>";
+  return html + button("logout", t.get("page.logout"), true) + "</section>";
 }
 
-std::string certificates(const json& status) {
-  std::string html = "<section id=\"certificates\"><h2>Certificates</h2>";
+std::string certificates(const json& status, const Texts& t) {
+  std::string html = "<section id=\"certificates\"><h2>" + escape(t.get("page.certificates")) + "</h2>";
   const json s = status.value("session", json());
   const json list = s.is_object() ? s.value("certificates", json::array()) : json::array();
-  if (list.empty()) return html + "<p class=\"muted\">Checked at login.</p></section>";
-  html += "<table><tr><th>Certificate</th><th>Valid until</th><th>State</th></tr>";
+  if (list.empty()) return html + "<p class=\"muted\">" + escape(t.get("page.checked_at_login")) + "</p></section>";
+  html += "<table><tr><th>" + escape(t.get("page.certificate")) + "</th><th>" + escape(t.get("page.valid_until")) +
+          "</th><th>" + escape(t.get("page.state")) + "</th></tr>";
   for (const json& c : list) {
     const std::string expiry = field(c, "expiry");
     html += "<tr><td>" + escape(field(c, "certificate")) + "</td><td>" + escape(field(c, "not_after")) +
@@ -90,21 +95,23 @@ std::string certificates(const json& status) {
   return html + "</table></section>";
 }
 
-std::string hubs(const std::map<std::string, std::string>& configured) {
-  std::string html = "<section id=\"hubs\"><h2>Hubs</h2>";
-  if (configured.empty()) return html + "<p class=\"muted\">No hub is configured.</p></section>";
-  html += "<table><tr><th>Hub</th><th>Address</th><th>Answers</th></tr>";
+std::string hubs(const std::map<std::string, std::string>& configured, const Texts& t) {
+  std::string html = "<section id=\"hubs\"><h2>" + escape(t.get("page.hubs")) + "</h2>";
+  if (configured.empty()) return html + "<p class=\"muted\">" + escape(t.get("page.no_hub")) + "</p></section>";
+  html += "<table><tr><th>" + escape(t.get("page.hub")) + "</th><th>" + escape(t.get("page.address")) + "</th><th>" +
+          escape(t.get("page.answers")) + "</th></tr>";
   for (const auto& [name, url] : configured) {
     html += "<tr><td>" + escape(name) + "</td><td class=\"url\">" + escape(url) + "</td><td data-hub=\"" + escape(name) +
-            "\" class=\"muted\">not checked yet</td></tr>";
+            "\" class=\"muted\">" + escape(t.get("page.not_checked")) + "</td></tr>";
   }
   return html + "</table></section>";
 }
 
-std::string activity(const json& rows) {
-  std::string html = "<section id=\"activity\"><h2>Recent activity</h2>";
-  if (rows.empty()) return html + "<p class=\"muted\">Nothing yet.</p></section>";
-  html += "<table><tr><th>When</th><th>What</th><th>Client</th><th>Outcome</th></tr>";
+std::string activity(const json& rows, const Texts& t) {
+  std::string html = "<section id=\"activity\"><h2>" + escape(t.get("page.activity")) + "</h2>";
+  if (rows.empty()) return html + "<p class=\"muted\">" + escape(t.get("page.nothing_yet")) + "</p></section>";
+  html += "<table><tr><th>" + escape(t.get("page.when")) + "</th><th>" + escape(t.get("page.what")) + "</th><th>" +
+          escape(t.get("page.client")) + "</th><th>" + escape(t.get("page.outcome")) + "</th></tr>";
   for (const json& r : rows) {
     const std::string outcome = field(r, "outcome");
     const std::string code = field(r, "problem_code");
@@ -118,24 +125,23 @@ std::string activity(const json& rows) {
 }  // namespace
 
 std::string renderStatusPage(const PageView& view) {
-  const json texts = {{"expires_in", "in {minutes} min {seconds} s"},
-                      {"expired", "expired"},
-                      {"hub_answers", "answers"},
-                      {"hub_silent", "does not answer:"},
-                      {"waiting_for_pin", "Waiting for the PIN…"},
-                      {"agent_unreachable", "The agent does not answer."}};
+  const Texts& t = textsFor(view.language);
+  json texts = json::object();
+  for (const char* key : {"expires_in", "expired", "hub_answers", "hub_silent", "waiting_for_pin", "agent_unreachable"}) {
+    texts[key] = t.get(std::string("page.") + key);
+  }
   // "</" cannot close the JSON block early once every "<" is escaped.
   std::string texts_json = jsonText(texts);
   for (std::size_t at = texts_json.find('<'); at != std::string::npos; at = texts_json.find('<', at)) {
     texts_json.replace(at, 1, "\\u003c");
   }
-  return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ehagent</title>"
+  return "<!DOCTYPE html>\n<html lang=\"" + std::string(code(view.language)) + "\"><head><meta charset=\"utf-8\"><title>ehagent</title>"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-         "<link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/page.css\"></head><body>"
-         "<header><h1>ehagent — the eHealth agent at this desk</h1><span>" +
-         escape(view.version) + "</span></header><p id=\"notice\" class=\"fail\"></p><main>" + readers(view.status) +
-         practitioner(view.status) + session(view.status) + certificates(view.status) + hubs(view.hubs) +
-         activity(view.audit) + "</main><script id=\"texts\" type=\"application/json\">" + texts_json +
+         "<link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/page.css\"></head><body><header><h1>" +
+         escape(t.get("page.title")) + "</h1><span>" + escape(view.version) +
+         "</span></header><p id=\"notice\" class=\"fail\"></p><main>" + readers(view.status, t) +
+         practitioner(view.status, t) + session(view.status, t) + certificates(view.status, t) + hubs(view.hubs, t) +
+         activity(view.audit, t) + "</main><script id=\"texts\" type=\"application/json\">" + texts_json +
          "</script><script src=\"/page.js\"></script></body></html>\n";
 }
 

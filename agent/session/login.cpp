@@ -198,7 +198,7 @@ boost::asio::awaitable<std::shared_ptr<AgentSession::LoggedInToken>> AgentSessio
   const auto loginStep = [&](const std::string& label, CardKeyRole role, std::string credential,
                              const certs::Certificate& checked_certificate) {
     const CardInfo card = cardOf(label);
-    PinQuestion question{PinPurpose{client, "log in to eHealth", std::nullopt,
+    PinQuestion question{PinPurpose{client, prompter_->texts().get("action.login"), std::nullopt,
                                     who.first_names + " " + who.surname, std::nullopt},
                          std::move(credential), abandon};
     return server_.queues.forToken(label).run<std::shared_ptr<LoggedInToken>>(

@@ -17,18 +17,20 @@ void refuseIfLocked(const pkcs11::TokenInfo& info, const std::string& credential
 }  // namespace
 
 PinPrompter::PinPrompter(PinentryOptions options, PinpadNotice on_pinpad)
-    : pinentry_(std::move(options)), on_pinpad_(std::move(on_pinpad)) {}
+    : language_(options.language), pinentry_(std::move(options)), on_pinpad_(std::move(on_pinpad)) {}
 
-std::string PinPrompter::description(const PinQuestion& question) {
-  return pinDescription(question.purpose, question.credential);
+std::string PinPrompter::description(const PinQuestion& question) const {
+  return pinDescription(question.purpose, question.credential, texts());
 }
 
 Secret PinPrompter::ask(const pkcs11::TokenInfo& info, PinQuestion question) const {
   question.purpose.tries_left = static_cast<unsigned>(info.pin.triesLeft);
   PinRequest request;
-  request.title = "ehagent: " + question.credential + " PIN";
+  request.title = pinTitle(question.credential, texts());
   request.description = description(question);
-  request.prompt = "PIN:";
+  request.prompt = texts().get("pin.prompt");
+  // The last try before the card locks: said above the field, where it is read before typing.
+  if (info.pin.triesLeft == 1) request.error = texts().get("pin.final_try");
   request.abandon = question.abandon;
   try {
     return pinentry_.getPin(request);

@@ -45,9 +45,11 @@ class PinPrompter {
                                             const std::string& credential);
 
   // The dialog text for a question (exposed for tests).
-  [[nodiscard]] static std::string description(const PinQuestion& question);
+  [[nodiscard]] std::string description(const PinQuestion& question) const;
+  [[nodiscard]] const Texts& texts() const { return textsFor(language_); }
 
  private:
+  Language language_ = Language::En;
   Secret ask(const pkcs11::TokenInfo& info, PinQuestion question) const;
 
   Pinentry pinentry_;

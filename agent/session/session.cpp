@@ -115,6 +115,7 @@ AgentSession::AgentSession(ServerContext& server)
   PinentryOptions pinentry;
   pinentry.program = server.config.pinentry;
   pinentry.timeout = std::chrono::seconds(server.config.pin_timeout_seconds);
+  pinentry.language = server.config.language;
   // A pinpad shows no dialog of ours: the client is told, so that it can tell the practitioner
   // to look at the reader.
   prompter_ = std::make_unique<PinPrompter>(pinentry, [this](const std::string& token, const PinQuestion& question) {

@@ -74,19 +74,21 @@ std::string withArticle(const std::string& noun) {
 
 // The Signature-key dialog says what is signed in words the practitioner checks (the client's
 // name for the document, what the agent sees it is, its size); the digest is only the detail line.
-std::pair<std::string, std::string> signatureWords(const SignatureRequest& request) {
+// The sentence is in the dialog's language; the description of the document is still English.
+std::pair<std::string, std::string> signatureWords(const SignatureRequest& request, const Texts& texts) {
   const std::string kind = request.document_kind;
+  const auto action = [&](const std::string& what) { return texts.get("action.sign", {{"what", what}}); };
   if (request.data.empty()) {
     const std::string algorithm = request.digest_algorithm.empty() ? "SHA-256" : request.digest_algorithm;
-    return {"sign with your qualified signature " + withArticle(kind.empty() ? "document" : kind) + " that " +
-                request.client + " hashed itself (the agent does not see the document)",
+    return {action(withArticle(kind.empty() ? "document" : kind) + " that " + request.client +
+                   " hashed itself (the agent does not see the document)"),
             algorithm + " digest: " + toHex(request.digest)};
   }
   const std::string format = formatOf(request.data);
   const std::string size = sizeInWords(request.data.size());
   const std::string what = kind.empty() ? withArticle(format) + " of " + size : withArticle(kind) + " (" + format + ", " + size + ")";
   const std::string sha256 = request.data_sha256.empty() ? sha256Hex(asText(request.data)) : request.data_sha256;
-  return {"sign with your qualified signature " + what, "SHA-256 of what is signed: " + sha256};
+  return {action(what), "SHA-256 of what is signed: " + sha256};
 }
 
 // OpenSC's BELPIC driver lists the Signature key but refuses it at MSE SET (it has no dialog for
@@ -141,7 +143,7 @@ boost::asio::awaitable<SignatureResult> AgentSession::signWithSignatureKey(Signa
   }
   if (!card) throw ProblemError(problems::noCard("no practitioner eID card is inserted"));
 
-  auto [action, detail] = signatureWords(request);
+  auto [action, detail] = signatureWords(request, prompter_->texts());
   PinQuestion question{PinPurpose{request.client, std::move(action),
                                   request.patient_ssin.empty() ? std::nullopt
                                                                : std::optional<std::string>(request.patient_ssin),
@@ -192,7 +194,8 @@ boost::asio::awaitable<std::vector<std::uint8_t>> AgentSession::withPatientSigna
   }
   if (!patient) throw ProblemError(problems::noCard("no patient eID card is inserted"));
   const CardInfo chosen = *patient;
-  PinQuestion question{PinPurpose{"Your practitioner", "sign your consent to the therapeutic relationship",
+  PinQuestion question{PinPurpose{prompter_->texts().get("client.your_practitioner"),
+                                  prompter_->texts().get("action.patient_consent"),
                                   chosen.holder->ssin, holderName(chosen), std::nullopt},
                        "eID (patient's PIN)"};
   auto shared = std::make_shared<decltype(work)>(std::move(work));

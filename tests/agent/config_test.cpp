@@ -39,6 +39,12 @@ TEST(Config, ThePractitionerTokenIsAPkcs11UriThatNamesAToken) {
   EXPECT_THROW(parseConfig("practitioner_token = \"pkcs11:tokn=x\"\n", "agent.toml"), ConfigError);
 }
 
+TEST(Config, LanguageIsOneOfTheFour) {
+  EXPECT_EQ(parseConfig("language = \"de\"\n", "agent.toml").language, Language::De);
+  EXPECT_THROW(parseConfig("language = \"es\"\n", "agent.toml"), ConfigError);
+  EXPECT_THROW(parseConfig("language = \"nl_BE\"\n", "agent.toml"), ConfigError);
+}
+
 TEST(Config, LoginOnInsertIsAFlag) {
   EXPECT_FALSE(parseConfig("login_on_insert = false\n", "agent.toml").login_on_insert);
   EXPECT_THROW(parseConfig("login_on_insert = \"yes\"\n", "agent.toml"), ConfigError);

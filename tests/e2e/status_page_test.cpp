@@ -50,6 +50,16 @@ TEST_F(StatusPage, ThePractitionerLogsInAndOutInTheBrowserAndAnotherOriginIsRefu
   EXPECT_EQ(seen["hub"], "answers") << seen.dump(1);
   EXPECT_NE(seen["activity"].get<std::string>().find("status page"), std::string::npos) << seen["activity"];
 
+  const nlohmann::json titles = seen["titles"];
+  EXPECT_EQ(titles["nl"]["h1"], "ehagent — de eHealth-agent op deze werkpost") << titles.dump();
+  EXPECT_EQ(titles["fr"]["h1"], "ehagent — l'agent eHealth de ce poste") << titles.dump();
+  EXPECT_EQ(titles["de"]["h1"], "ehagent — der eHealth-Agent an diesem Arbeitsplatz") << titles.dump();
+  for (const char* language : {"nl", "fr", "de"}) {
+    EXPECT_EQ(titles[language]["lang"], language) << titles.dump();
+    EXPECT_TRUE(fs::exists(shots / ("status-" + std::string(language) + "-logged-in.png"))) << language;
+  }
+  EXPECT_EQ(titles["fr"]["countdown"].get<std::string>().rfind("dans ", 0), 0u) << titles.dump();
+
   EXPECT_EQ(seen["evil_fetch"], "blocked TypeError") << seen.dump(1);
   EXPECT_EQ(seen["evil_post"], 403) << seen.dump(1);
   EXPECT_NE(seen["evil_post_body"].get<std::string>().find("forbidden_origin"), std::string::npos) << seen.dump(1);

@@ -117,6 +117,7 @@ void AgentHarness::start(const AgentSettings& settings) {
                                      "card_queue_depth = " + std::to_string(settings.queue_depth) + "\n" +
                                      "log_level = \"debug\"\n" +
                                      "login_on_insert = " + (settings.login_on_insert ? "true" : "false") + "\n" +
+                                     "language = \"" + settings.language + "\"\n" +
                                      settings.extra_config);
 
   child_.reset();  // a second start() replaces the first agent

@@ -42,6 +42,7 @@ struct AgentSettings {
   std::vector<std::string> modules;
   // Off unless a test is about it: the others count PIN prompts and logins of their own.
   bool login_on_insert = false;
+  std::string language = "en";  // the tests read the English texts, whatever the machine's locale
 };
 
 class AgentHarness {

@@ -256,5 +256,28 @@ TEST_F(SessionLoginTest, NoPinReachesTheLogOrTheTranscript) {
   EXPECT_EQ(transcript.find("9999"), std::string::npos) << transcript;
 }
 
+// language = "fr": the PIN dialog's title, question, prompt and the final-try warning are French,
+// as the scripted pinentry received them; the problem codes stay the same.
+TEST(SessionLanguage, ThePinDialogSpeaksTheConfiguredLanguageDownToTheLastTry) {
+  AgentHarness agent;
+  agent.setPinScript("pin 9999\npin 9999\npin 1234\npin 1234\n");
+  AgentSettings settings;
+  settings.language = "fr";
+  agent.start(settings);
+  ASSERT_TRUE(agent.waitForStatus([](const nlohmann::json& s) { return s["practitioner"].is_object(); }));
+  EXPECT_EQ(agent.request("POST", "/v1/session").json()["code"], "pin_incorrect");
+  EXPECT_EQ(agent.request("POST", "/v1/session").json()["code"], "pin_incorrect");
+  ASSERT_EQ(agent.request("POST", "/v1/session").status, 200) << agent.stderrLog();
+  const std::string transcript = agent.transcript();
+  EXPECT_NE(transcript.find("SETTITLE ehagent : PIN de la carte eID"), std::string::npos) << transcript;
+  EXPECT_NE(transcript.find("TestEMR demande de vous connecter à eHealth. PIN de la carte eID de Alice SPECIMEN (3 essais restants)"),
+            std::string::npos) << transcript;
+  EXPECT_NE(transcript.find("(1 essai restant)"), std::string::npos) << transcript;
+  EXPECT_NE(transcript.find("SETERROR Dernier essai : un PIN erroné de plus bloque la carte."), std::string::npos) << transcript;
+  EXPECT_NE(transcript.find("SETPROMPT PIN :"), std::string::npos) << transcript;
+  EXPECT_NE(transcript.find("PIN du certificat eHealth de Alice SPECIMEN"), std::string::npos) << transcript;
+  EXPECT_EQ(transcript.find("asks to"), std::string::npos) << transcript;
+}
+
 }  // namespace
 }  // namespace ehagent::sessiontest

@@ -58,6 +58,21 @@ try {
   seen.activity = await text(page, "#activity");
   await page.screenshot({ path: `${shots}/status-en-logged-in.png`, fullPage: true });
 
+  // The page in each language the browser may ask for (Accept-Language), logged in.
+  seen.titles = {};
+  for (const language of ["nl", "fr", "de"]) {
+    const tab = await browser.newPage();
+    await tab.setViewport({ width: 1200, height: 900 });
+    await tab.setExtraHTTPHeaders({ "Accept-Language": language });
+    await tab.goto(agent + "/", { waitUntil: "load" });
+    await tab.waitForSelector("#session");
+    await tab.waitForFunction(() => /\d/.test(document.getElementById("expires-in")?.textContent || ""), { timeout: 10000 });
+    seen.titles[language] = { h1: await text(tab, "h1"), lang: await tab.$eval("html", (e) => e.lang), countdown: await text(tab, "#expires-in") };
+    await tab.screenshot({ path: `${shots}/status-${language}-logged-in.png`, fullPage: true });
+    await tab.close();
+  }
+  await page.bringToFront();
+
   // A page of another origin: its fetch is refused, its form post is refused, the session stays.
   const other = await browser.newPage();
   await other.goto(evilUrl, { waitUntil: "networkidle0" });
