@@ -113,13 +113,7 @@ boost::asio::awaitable<void> serveConnection(Stream stream, ConnectionEnv env) {
     auto gone = std::make_shared<std::stop_source>();
     RequestContext context{env.context, env.accepted_hosts, {}, {}, {}, false, gone->get_token()};
     if constexpr (std::is_same_v<typename Stream::protocol_type, boost::asio::ip::tcp>) {
-      boost::system::error_code peer_ec, local_ec;
-      const auto peer = stream.socket().remote_endpoint(peer_ec);
-      const auto local = stream.socket().local_endpoint(local_ec);
-      if (!peer_ec && !local_ec) {
-        context.peer_port = peer.port();
-        context.local_port = local.port();
-      }
+      context.tcp_socket = stream.socket().native_handle();
     }
     watchForHangUp(stream.socket(), gone);
     Response response = co_await env.router.handle(request, context);

@@ -73,7 +73,7 @@ HygieneVerdict checkHygiene(const Request& request, const RequestContext& contex
   const auto origin = header(request, http::field::origin);
   if (!origin) return {};
   // The agent's own status page (same origin: the Host it was reached by, already checked).
-  if (lower(*origin) == "http://" + host_lower) return {};
+  if (fromOwnOrigin(request)) return {};
   if (!originAllowed(*origin, context.server.config)) {
     return {problemResponse(request, problems::forbiddenOrigin(*origin))};
   }
@@ -93,6 +93,12 @@ HygieneVerdict checkHygiene(const Request& request, const RequestContext& contex
   response.prepare_payload();
   spdlog::debug("preflight answered for {}", *origin);
   return {std::move(response)};
+}
+
+bool fromOwnOrigin(const Request& request) {
+  const auto origin = header(request, http::field::origin);
+  const auto host = header(request, http::field::host);
+  return origin && host && lower(*origin) == "http://" + lower(*host);
 }
 
 void addCorsHeaders(const Request& request, const RequestContext& context, Response& response) {

@@ -16,6 +16,8 @@ struct HygieneVerdict {
 };
 
 HygieneVerdict checkHygiene(const Request& request, const RequestContext& context);
+// Whether the request's Origin is the agent's own (http://<its Host>): the status page's.
+[[nodiscard]] bool fromOwnOrigin(const Request& request);
 // Adds Access-Control-Allow-Origin and Vary for an allowed Origin.
 void addCorsHeaders(const Request& request, const RequestContext& context, Response& response);
 // "a=1&b=x%20y" after the '?', percent-decoded; '+' is a space.

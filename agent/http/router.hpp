@@ -53,10 +53,10 @@ struct RequestContext {
   bool start_event_stream = false;  // set by GET /v1/events: the connection turns into SSE
   // Stopped when the client disconnects while its request is handled: a PIN dialog it opened closes.
   std::stop_token client_gone;
-  // The connection's ports on loopback TCP (0 on the Unix socket, whose peer is checked to be
-  // this user at accept): what the status page needs to tell this user's browser from another's.
-  unsigned short peer_port = 0;
-  unsigned short local_port = 0;
+  // The connection's descriptor on loopback TCP (-1 on the Unix socket, whose peer is checked to
+  // be this user at accept): the status page looks its peer up (agent/http/peer_user.hpp); no
+  // other route pays for that.
+  int tcp_socket = -1;
 };
 
 using Handler = std::function<boost::asio::awaitable<Response>(const Request&, RequestContext&)>;

@@ -1,6 +1,7 @@
 #include "agent/i18n/texts.hpp"
 
 #include <array>
+#include <cctype>
 #include <cstdlib>
 
 #include <nlohmann/json.hpp>

@@ -10,6 +10,7 @@
 #include <span>
 #include <mutex>
 
+#include "agent/http/hygiene.hpp"
 #include "agent/http/peer_user.hpp"
 #include "agent/routes/routes.hpp"
 #include "agent/session/session.hpp"
@@ -71,8 +72,8 @@ std::string cookieOf(const Request& request) {
 
 // Another account on the same machine reaches the loopback port too; the page is only this user's.
 void requireThisUser(const RequestContext& context) {
-  if (context.peer_port == 0) return;  // the Unix socket: its peer was checked at accept
-  const auto uid = loopbackPeerUid(context.peer_port, context.local_port);
+  if (context.tcp_socket < 0) return;  // the Unix socket: its peer was checked at accept
+  const auto uid = loopbackPeerUid(context.tcp_socket);
   if (!uid || *uid != ::getuid()) {
     throw ProblemError(problems::pageForbidden("the status page is only for the account the agent runs as"));
   }
@@ -88,12 +89,9 @@ void requirePageSession(const Request& request, const RequestContext& context) {
 // A post must come from the page itself: a form on another site carries that site's Origin
 // (refused by the router already), a request without one is not a browser's page either.
 void requireOwnOrigin(const Request& request) {
+  if (fromOwnOrigin(request)) return;
   const auto origin = request.find(http::field::origin);
-  const auto host = request.find(http::field::host);
-  if (origin == request.end() || host == request.end() ||
-      std::string(origin->value()) != "http://" + std::string(host->value())) {
-    throw ProblemError(problems::forbiddenOrigin(origin == request.end() ? "(none)" : std::string(origin->value())));
-  }
+  throw ProblemError(problems::forbiddenOrigin(origin == request.end() ? "(none)" : std::string(origin->value())));
 }
 
 Response staticFile(const Request& request, std::string_view body, const char* type) {

@@ -77,8 +77,8 @@ boost::asio::awaitable<nlohmann::json> AgentSession::login(std::string client, s
   std::shared_ptr<LoggedInToken> pending_eid;
   // Where a client that joins an insertion's login waits; cancelled (from any thread, through a
   // post to its own executor) when that login ends.
-  auto ended = std::make_shared<boost::asio::steady_timer>(co_await boost::asio::this_coro::executor,
-                                                           boost::asio::steady_timer::time_point::max());
+  const auto executor = co_await boost::asio::this_coro::executor;
+  std::shared_ptr<boost::asio::steady_timer> ended;
   {
     std::lock_guard lock(mutex_);
     who = state_->practitioner;
@@ -92,6 +92,7 @@ boost::asio::awaitable<nlohmann::json> AgentSession::login(std::string client, s
     running = state_->login_running;
     join = running && state_->insertion_login && current.is_null() && !on_insertion;
     if (join) {
+      ended = std::make_shared<boost::asio::steady_timer>(executor, boost::asio::steady_timer::time_point::max());
       state_->login_waiters.push_back([ended] { boost::asio::post(ended->get_executor(), [ended] { ended->cancel(); }); });
     }
     if (who && current.is_null() && !running) {

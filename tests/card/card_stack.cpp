@@ -2,16 +2,12 @@
 
 #include <stdexcept>
 
+#include "pkcs11/module_list.hpp"
+
 namespace ehagent::cardtest {
 
-std::string openscModule() {
-  // Debian's path; p11-kit lists the same file under pkcs11/.
-  for (const char* path : {"/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so", "/usr/lib/aarch64-linux-gnu/opensc-pkcs11.so",
-                           "/usr/lib/opensc-pkcs11.so"}) {
-    if (fs::exists(path)) return path;
-  }
-  return {};
-}
+// The path the agent's default module search knows OpenSC by.
+std::string openscModule() { return fs::exists(pkcs11::kOpenscModulePath) ? pkcs11::kOpenscModulePath : ""; }
 
 std::string missingParts() {
   std::string missing;
