@@ -76,6 +76,7 @@ boost::asio::awaitable<void> serveConnection(Stream stream, ConnectionEnv env) {
   using boost::asio::redirect_error;
   using boost::asio::use_awaitable;
   const Limits& limits = env.context.config.limits;
+  const Language language = env.context.config.language;
   beast::flat_buffer buffer;
   const Request bare{http::verb::unknown, "", 11};
   for (;;) {
@@ -91,11 +92,12 @@ boost::asio::awaitable<void> serveConnection(Stream stream, ConnectionEnv env) {
     }
     if (ec == http::error::body_limit) {
       auditOversizedRequest(env.context, parser.get());
-      co_await writeAndClose(stream, problemResponse(bare, problems::payloadTooLarge(limits.body_bytes)));
+      // The header was read: its Accept-Language is honoured.
+      co_await writeAndClose(stream, problemResponse(parser.get(), problems::payloadTooLarge(limits.body_bytes), language));
       co_return;
     }
     if (ec == http::error::header_limit) {
-      co_await writeAndClose(stream, problemResponse(bare, problems::headersTooLarge(limits.header_bytes)));
+      co_await writeAndClose(stream, problemResponse(bare, problems::headersTooLarge(limits.header_bytes), language));
       co_return;
     }
     if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
@@ -104,7 +106,7 @@ boost::asio::awaitable<void> serveConnection(Stream stream, ConnectionEnv env) {
       co_return;
     }
     if (ec) {
-      co_await writeAndClose(stream, problemResponse(bare, problems::invalidInput("", "malformed HTTP request: " + ec.message())));
+      co_await writeAndClose(stream, problemResponse(bare, problems::invalidInput("", "malformed HTTP request: " + ec.message()), language));
       co_return;
     }
     stream.expires_never();  // a card operation may take as long as the practitioner needs

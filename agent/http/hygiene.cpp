@@ -59,23 +59,24 @@ std::string percentDecode(std::string_view text) {
 }  // namespace
 
 HygieneVerdict checkHygiene(const Request& request, const RequestContext& context) {
+  const Language language = context.server.config.language;
   // RFC 9112 3.2: more than one Host field is a 400. Reading only the first would let a proxy in
   // front and the agent disagree about which host was asked for.
   if (request.count(http::field::host) > 1) {
-    return {problemResponse(request, problems::invalidInput("", "the request has more than one Host header"))};
+    return {problemResponse(request, problems::invalidInput("", "the request has more than one Host header"), language)};
   }
   const auto host = header(request, http::field::host);
   const std::string host_lower = lower(host.value_or(""));
   const auto& accepted = context.accepted_hosts;
   if (std::find(accepted.begin(), accepted.end(), host_lower) == accepted.end()) {
-    return {problemResponse(request, problems::misdirected(host.value_or("")))};
+    return {problemResponse(request, problems::misdirected(host.value_or("")), language)};
   }
   const auto origin = header(request, http::field::origin);
   if (!origin) return {};
   // The agent's own status page (same origin: the Host it was reached by, already checked).
   if (fromOwnOrigin(request)) return {};
   if (!originAllowed(*origin, context.server.config)) {
-    return {problemResponse(request, problems::forbiddenOrigin(*origin))};
+    return {problemResponse(request, problems::forbiddenOrigin(*origin), language)};
   }
   const bool preflight = request.method() == http::verb::options &&
                          header(request, http::field::access_control_request_method).has_value();

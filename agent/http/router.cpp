@@ -92,17 +92,17 @@ boost::asio::awaitable<Response> Router::handle(const Request& request,
     }
     const std::string key = matched->access == Access::none ? std::string() : bearerKey(request);
     if (matched->access == Access::key && key.empty()) {
-      throw ProblemError(problems::unauthorized("no Authorization: Bearer key"));
+      throw ProblemError(problems::unauthorized("no_key"));
     }
     if (!key.empty()) {
       auto client = context.server.clients.authenticate(key);
-      if (!client) throw ProblemError(problems::unauthorized("the client key is not valid"));
+      if (!client) throw ProblemError(problems::unauthorized("unknown_key"));
       context.client = std::move(*client);
     }
     response = co_await matched->handler(request, context);
   } catch (...) {
     const Problem problem = problemFromException(std::current_exception());
-    response = problemResponse(request, problem);
+    response = problemResponse(request, problem, context.server.config.language);
     if (problem.status == 401) response.set(http::field::www_authenticate, "Bearer");
     if (problem.status == 405) response.set(http::field::allow, problem.extra.value("allow", ""));
   }
@@ -131,12 +131,16 @@ Response jsonTextResponse(const Request& request, http::status status, std::stri
   return response;
 }
 
-Response problemResponse(const Request& request, const Problem& problem) {
+Response problemResponse(const Request& request, const Problem& problem, Language fallback) {
+  const auto accept = request[http::field::accept_language];
+  const Language language = fromAcceptLanguage({accept.data(), accept.size()}).value_or(fallback);
   Response response{static_cast<http::status>(problem.status), request.version()};
   response.set(http::field::content_type, "application/problem+json");
+  response.set(http::field::content_language, std::string(code(language)));
+  response.set(http::field::vary, "Accept-Language");
   response.set(http::field::cache_control, "no-store");
   response.keep_alive(request.keep_alive());
-  response.body() = jsonText(problemJson(problem));
+  response.body() = jsonText(problemJson(problem, language));
   response.prepare_payload();
   return response;
 }

@@ -98,7 +98,8 @@ std::vector<std::string> unixAcceptedHosts();
 Response jsonResponse(const Request& request, http::status status, const nlohmann::json& body);
 // The same for a body already serialised as JSON.
 Response jsonTextResponse(const Request& request, http::status status, std::string body);
-Response problemResponse(const Request& request, const Problem& problem);
+// In the request's Accept-Language when it names one of the four, else in `fallback` (the config's).
+Response problemResponse(const Request& request, const Problem& problem, Language fallback);
 // Parses the body as JSON; malformed JSON is invalid_input with pointer "".
 nlohmann::json parseJsonBody(const Request& request);
 // A required string member; missing or not a string is invalid_input pointing at it.

@@ -94,6 +94,11 @@ std::string Texts::get(std::string_view key, const std::map<std::string, std::st
   return name;
 }
 
+bool Texts::has(std::string_view key) const {
+  const std::string name(key);
+  return catalog(language_).contains(name) || catalog(Language::En).contains(name);
+}
+
 std::vector<std::string> Texts::keys() const {
   std::vector<std::string> out;
   for (const auto& [key, value] : catalog(language_).items()) out.push_back(key);

@@ -24,6 +24,8 @@ class Texts {
   explicit Texts(Language language);
   [[nodiscard]] Language language() const noexcept { return language_; }
   [[nodiscard]] std::string get(std::string_view key, const std::map<std::string, std::string>& values = {}) const;
+  // Whether this catalog or the English one has the key.
+  [[nodiscard]] bool has(std::string_view key) const;
   [[nodiscard]] std::vector<std::string> keys() const;  // this catalog's own
 
  private:

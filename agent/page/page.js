@@ -57,7 +57,9 @@ function wireButtons() {
       const notice = document.getElementById("notice");
       try {
         const answer = await fetch(form.action, {
-          method: "POST", credentials: "same-origin", headers: { "X-Ehagent-Page": "fetch" },
+          // A refusal's detail comes back in the page's language, not the browser's.
+          method: "POST", credentials: "same-origin",
+          headers: { "X-Ehagent-Page": "fetch", "Accept-Language": document.documentElement.lang },
         });
         notice.textContent = answer.ok ? "" : (await answer.json()).detail;
       } catch (e) {

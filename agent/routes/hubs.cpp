@@ -235,7 +235,7 @@ void addHubRoutes(Router& router, HubSession& session) {
 
 void addHubRoutes(Router& router) {
   addHubRoutes(router, [](RequestContext& ctx) -> HubSession& {
-    if (ctx.server.session == nullptr) throw ProblemError(problems::noCard("the agent watches no card reader"));
+    if (ctx.server.session == nullptr) throw ProblemError(problems::noCard("no_reader"));
     return *ctx.server.session;
   });
 }

@@ -75,7 +75,7 @@ void requireThisUser(const RequestContext& context) {
   if (context.tcp_socket < 0) return;  // the Unix socket: its peer was checked at accept
   const auto uid = loopbackPeerUid(context.tcp_socket);
   if (!uid || *uid != ::getuid()) {
-    throw ProblemError(problems::pageForbidden("the status page is only for the account the agent runs as"));
+    throw ProblemError(problems::pageForbidden());
   }
 }
 
@@ -104,11 +104,14 @@ Response staticFile(const Request& request, std::string_view body, const char* t
   return response;
 }
 
-// A form post without the script gets the page again; the script's fetch gets the outcome.
-Response afterAction(const Request& request) {
-  const bool script = request.find("X-Ehagent-Page") != request.end();
+bool fromScript(const Request& request) { return request.find("X-Ehagent-Page") != request.end(); }
+
+// A form post without the script gets the page again, saying what refused it; the script's fetch
+// gets the outcome (a refusal is its problem).
+Response afterAction(const Request& request, const std::string& refused = {}) {
+  const bool script = fromScript(request);
   Response response{script ? http::status::no_content : http::status::see_other, request.version()};
-  if (!script) response.set(http::field::location, "/");
+  if (!script) response.set(http::field::location, refused.empty() ? "/" : "/?refused=" + refused);
   response.keep_alive(request.keep_alive());
   response.prepare_payload();
   return response;
@@ -131,7 +134,7 @@ nlohmann::json probeHubs(const Config& config) {
 }
 
 AgentSession& pageSession(RequestContext& context) {
-  if (!context.server.session) throw ProblemError(problems::noCard("the agent watches no card reader"));
+  if (!context.server.session) throw ProblemError(problems::noCard("no_reader"));
   return *context.server.session;
 }
 
@@ -149,6 +152,7 @@ void addPageRoutes(Router& router) {
                                                         : fromAcceptLanguage(std::string(accept->value()))
                                                               .value_or(context.server.config.language);
                 view.status = context.server.state.snapshot();
+                if (const auto it = context.query.find("refused"); it != context.query.end()) view.refused = it->second;
                 const nlohmann::json who = view.status.value("practitioner", nlohmann::json());
                 if (who.is_object()) {
                   AuditQuery query;
@@ -207,8 +211,18 @@ void addPageRoutes(Router& router) {
               [](const Request& request, RequestContext& context) -> boost::asio::awaitable<Response> {
                 requirePageSession(request, context);
                 requireOwnOrigin(request);
-                (void)co_await pageSession(context).login(kPageClient, context.client_gone);
-                co_return afterAction(request);
+                AgentSession& session = pageSession(context);
+                if (fromScript(request)) {
+                  (void)co_await session.login(kPageClient, context.client_gone);
+                  co_return afterAction(request);
+                }
+                std::string refused;
+                try {
+                  (void)co_await session.login(kPageClient, context.client_gone);
+                } catch (...) {
+                  refused = problemFromException(std::current_exception()).code;
+                }
+                co_return afterAction(request, refused);
               }});
   router.add({http::verb::post, "/page/logout", Access::none, "Log out from the status page",
               [](const Request& request, RequestContext& context) -> boost::asio::awaitable<Response> {

@@ -19,6 +19,9 @@ struct PageView {
   nlohmann::json audit = nlohmann::json::array();  // the practitioner's last rows, newest first
   std::map<std::string, std::string> hubs;         // name -> URL
   Language language = Language::En;
+  // The problem code a form post without the script ended on (`/?refused=<code>`); shown by its
+  // title, and only when it is a code the catalogs know.
+  std::string refused;
 };
 
 // The whole page: it shows everything without a script; page.js keeps it live.

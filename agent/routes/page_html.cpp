@@ -122,6 +122,11 @@ std::string activity(const json& rows, const Texts& t) {
   return html + "</table></section>";
 }
 
+std::string notice(const PageView& view, const Texts& t) {
+  const std::string key = "problem." + view.refused + ".title";
+  return view.refused.empty() || !t.has(key) ? std::string() : escape(t.get(key));
+}
+
 }  // namespace
 
 std::string renderStatusPage(const PageView& view) {
@@ -139,7 +144,7 @@ std::string renderStatusPage(const PageView& view) {
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
          "<link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/page.css\"></head><body><header><h1>" +
          escape(t.get("page.title")) + "</h1><span>" + escape(view.version) +
-         "</span></header><p id=\"notice\" class=\"fail\"></p><main>" + readers(view.status, t) +
+         "</span></header><p id=\"notice\" class=\"fail\">" + notice(view, t) + "</p><main>" + readers(view.status, t) +
          practitioner(view.status, t) + session(view.status, t) + certificates(view.status, t) + hubs(view.hubs, t) +
          activity(view.audit, t) + "</main><script id=\"texts\" type=\"application/json\">" + texts_json +
          "</script><script src=\"/page.js\"></script></body></html>\n";

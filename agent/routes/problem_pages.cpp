@@ -25,7 +25,7 @@ std::string paragraph(std::string_view text) {
 }
 
 std::string page(const ProblemText& text) {
-  const std::string title = escapeHtml(text.title);
+  const std::string title = escapeHtml(textsFor(Language::En).get("problem." + std::string(text.code) + ".title"));
   return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + title +
          " (" + escapeHtml(text.code) + ")</title>\n</head>\n<body>\n<h1>" + title + "</h1>\n<p>Problem code <code>" +
          escapeHtml(text.code) + "</code>, as the agent's answers carry it.</p>\n<h2>What it means</h2>\n" +
@@ -40,9 +40,7 @@ void addProblemPageRoutes(Router& router) {
                 const std::string& code = context.path_params.at("code");
                 const ProblemText* text = findProblemText(code);
                 if (text == nullptr) {
-                  throw ProblemError(Problem{404, "unknown_problem", "Unknown problem code",
-                                             "no page for the problem code '" + code + "'",
-                                             nlohmann::json::object()});
+                  throw ProblemError(problems::unknownProblem(code));
                 }
                 Response response{http::status::ok, request.version()};
                 response.set(http::field::content_type, "text/html; charset=utf-8");

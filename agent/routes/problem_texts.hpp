@@ -8,8 +8,7 @@
 namespace ehagent::agent {
 
 struct ProblemText {
-  std::string_view code;
-  std::string_view title;
+  std::string_view code;  // its title is the catalog's problem.<code>.title (agent/i18n)
   std::string_view meaning;  // what happened
   std::string_view action;   // who does what about it
 };

@@ -8,7 +8,7 @@ namespace {
 
 AgentSession& sessionOf(RequestContext& context, const std::string& operation) {
   if (context.server.session) return *context.server.session;
-  const Problem refused = problems::noCard("the agent watches no card reader");
+  const Problem refused = problems::noCard("no_reader");
   context.server.audit.append(AuditEntry{context.client, "", operation, "", "", "refused", refused.code});
   throw ProblemError(refused);
 }

@@ -94,7 +94,7 @@ void addSignRoutes(Router& router) {
                 std::exception_ptr failure;
                 SignatureResult result;
                 try {
-                  if (!session) throw ProblemError(problems::noCard("the agent watches no card reader"));
+                  if (!session) throw ProblemError(problems::noCard("no_reader"));
                   result = co_await session->signWithSignatureKey(std::move(input));
                 } catch (...) {
                   failure = std::current_exception();

@@ -18,7 +18,7 @@ namespace ehagent::agent {
 namespace {
 
 AgentSession& sessionOf(RequestContext& context) {
-  if (context.server.session == nullptr) throw ProblemError(problems::noCard("the agent watches no card reader"));
+  if (context.server.session == nullptr) throw ProblemError(problems::noCard("no_reader"));
   return *context.server.session;
 }
 

@@ -8,7 +8,7 @@ CardQueue::CardQueue(std::string name, std::size_t depth)
     : name_(std::move(name)), depth_(depth), worker_([this] { workerLoop(); }) {}
 
 CardQueue::~CardQueue() {
-  failPending(problems::cardRemoved("the agent is stopping"));
+  failPending(problems::cardRemoved("stopping"));
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;

@@ -47,7 +47,7 @@ class CardQueue {
   using Job = OffloadJob;
   bool enqueue(Job job);  // false when full or stopping
   [[nodiscard]] Problem full() const {
-    return problems::busy("the card queue for " + name_ + " is full; try again later");
+    return problems::busy("queue_full", {{"card", name_}});
   }
   void workerLoop();
 

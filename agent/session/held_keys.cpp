@@ -47,8 +47,7 @@ void AgentSession::loseLogin(const std::shared_ptr<LoggedInToken>& token, const 
   if (!token || (state_->eid != token && state_->ehealth != token)) return;  // already ended
   spdlog::warn("the card {} no longer holds the login ({})", token->label, reason);
   dropLoginLocked("", reason);
-  server_.queues.failPending(token->label, problems::cardRemoved("the card " + token->label +
-                                                                 " was removed or reset; log in again"));
+  server_.queues.failPending(token->label, problems::cardRemoved("reset", {{"card", token->label}}));
   publishLocked();
 }
 

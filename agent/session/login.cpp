@@ -128,12 +128,11 @@ boost::asio::awaitable<nlohmann::json> AgentSession::login(std::string client, s
     }
     refuse(problem.value_or(problems::notLoggedIn()));
   }
-  if (!who) refuse(problems::noCard("no practitioner eID card is inserted"));
+  if (!who) refuse(problems::noCard("practitioner"));
   // A second dialog would queue behind the first on the card, and its client would wait without
   // an answer: it is told at once instead.
   if (running) {
-    refuse(problems::busy("a login is already waiting for the practitioner's PIN; "
-                          "try again once it has ended"));
+    refuse(problems::busy("login_waiting"));
   }
   const LoginRunning clear_when_done{*this};
   std::shared_ptr<LoggedInToken> eid = pending_eid;
@@ -152,7 +151,7 @@ boost::asio::awaitable<nlohmann::json> AgentSession::login(std::string client, s
     const Problem problem = problemFromException(failure);
     audit("refused", problem.code);
     server_.events.publish("session.login_failed", {{"ssin", who->ssin}, {"client", client}, {"code", problem.code},
-                                                    {"detail", problem.detail}});
+                                                    {"detail", problemJson(problem, server_.config.language).value("detail", "")}});
     std::lock_guard lock(mutex_);
     state_->last_login_problem = problem;
     // An STS that is down or refuses is not the practitioner's doing: the card logins stay (until
@@ -183,7 +182,7 @@ boost::asio::awaitable<std::shared_ptr<AgentSession::LoggedInToken>> AgentSessio
     for (const CardInfo& card : all) {
       if (card.token_label == label) return card;
     }
-    throw ProblemError(problems::cardRemoved("the card " + label + " was removed"));
+    throw ProblemError(problems::cardRemoved("named", {{"card", label}}));
   };
 
   // The certificates first, before any PIN: a refusal must cost the practitioner no PIN try.
@@ -210,8 +209,7 @@ boost::asio::awaitable<std::shared_ptr<AgentSession::LoggedInToken>> AgentSessio
           // The login must use the certificate that was checked: a card swapped into the same
           // slot under the same label since the monitor read it is stopped here, before the PIN.
           if (cardCertificate(*token->session, role) != checked_certificate) {
-            throw ProblemError(problems::cardRemoved("the card " + card.token_label +
-                                                     " was replaced after its certificate was checked; log in again"));
+            throw ProblemError(problems::cardRemoved("replaced", {{"card", card.token_label}}));
           }
           if (!token->session->loggedIn()) prompter_->loginUser(*token->session, question);
           CardKey key = findCardKey(*token->session, role);
@@ -229,7 +227,7 @@ boost::asio::awaitable<std::shared_ptr<AgentSession::LoggedInToken>> AgentSessio
   {
     std::lock_guard lock(mutex_);
     if (!state_->practitioner || state_->practitioner->eid_token != who.eid_token) {
-      throw ProblemError(problems::cardRemoved("the eID was removed during the login"));
+      throw ProblemError(problems::cardRemoved("eid_during_login"));
     }
     state_->eid = eid;
     state_->ehealth = ehealth;
@@ -321,8 +319,7 @@ boost::asio::awaitable<tokens::SamlToken> AgentSession::samlToken() {
   std::optional<PractitionerInfo> who = identified();
   if (!who || !loggedIn()) throw ProblemError(problems::notLoggedIn());
   if (!sts_) {
-    throw ProblemError(Problem{409, "sts_not_configured", "No STS configured",
-                               "the agent's config has no [sts] section", nlohmann::json::object()});
+    throw ProblemError(problems::stsNotConfigured());
   }
   tokens::SamlToken token;
   if (auto cached = token_cache_->get(who->ssin, sts_profession_)) {

@@ -51,7 +51,7 @@ void PinPrompter::rethrowWithTries(const pkcs11::Session& session, const pkcs11:
   try {
     after = session.tokenInfo();
   } catch (const pkcs11::Error&) {
-    throw ProblemError(problems::cardRemoved("the card was removed during the PIN check"));
+    throw ProblemError(problems::cardRemoved("pin_check"));
   }
   if (after.pin.locked) throw ProblemError(problems::pinLocked(credential));
   throw ProblemError(problems::pinIncorrect(after.pin.triesLeft, credential));

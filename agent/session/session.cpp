@@ -186,7 +186,7 @@ void AgentSession::updateCards(const std::string& module_path, std::vector<CardI
                                 (state_->ehealth && state_->ehealth->label == card.token_label);
     if (logged_in_card) dropLoginLocked("", "card_removed");
     server_.queues.failPending(card.token_label,
-                               problems::cardRemoved("the card " + card.token_label + " was removed"));
+                               problems::cardRemoved("named", {{"card", card.token_label}}));
     server_.events.publish("card.removed", cardJson(card));
   }
   for (const CardInfo& card : inserted) {

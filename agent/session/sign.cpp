@@ -47,48 +47,60 @@ std::string signatureAlgorithmName(const std::string& key_algorithm, const std::
 
 std::string asText(const std::vector<std::uint8_t>& bytes) { return {bytes.begin(), bytes.end()}; }
 
-std::string sizeInWords(std::size_t bytes) {
-  if (bytes < 1000) return std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
+// Units are the same in the four languages; the decimal mark is not.
+std::string sizeInWords(std::size_t bytes, const Texts& texts) {
+  if (bytes < 1000) {
+    return bytes == 1 ? texts.get("sign.one_byte") : texts.get("sign.bytes", {{"n", std::to_string(bytes)}});
+  }
   const bool mega = bytes >= 1000 * 1000;
   const double value = static_cast<double>(bytes) / (mega ? 1e6 : 1e3);
   char text[32];
   std::snprintf(text, sizeof text, "%.1f %s", value, mega ? "MB" : "kB");
-  return text;
+  std::string out = text;
+  if (texts.language() != Language::En) std::replace(out.begin(), out.end(), '.', ',');
+  return out;
 }
 
 // What the bytes look like, from their first bytes: the agent's own reading, not the client's.
+// The catalogs' key: sign.format.<it>.
 std::string formatOf(const std::vector<std::uint8_t>& data) {
   const std::string head(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(data.size(), 64)));
-  if (head.starts_with("%PDF-")) return "PDF document";
+  if (head.starts_with("%PDF-")) return "pdf";
   const std::size_t first = head.find_first_not_of(" \t\r\n");
-  if (first != std::string::npos && head[first] == '<') return "XML document";
+  if (first != std::string::npos && head[first] == '<') return "xml";
   const bool text = std::all_of(data.begin(), data.end(), [](std::uint8_t b) { return b >= 0x20 || b == '\n' || b == '\r' || b == '\t'; });
-  return text ? "text" : "binary data";
+  return text ? "text" : "binary";
 }
 
-std::string withArticle(const std::string& noun) {
-  if (noun == "text" || noun == "binary data") return noun;
+// English alone puts an article before the document; the other catalogs name it after a colon,
+// where no article (and so no gender) is needed.
+std::string withArticle(const std::string& noun, const Texts& texts, bool countable = true) {
+  if (texts.language() != Language::En || !countable) return noun;
   const bool vowel = !noun.empty() && std::string_view("aeiouAEIOUX").find(noun[0]) != std::string_view::npos;
   return (vowel ? "an " : "a ") + noun;
 }
 
 // The Signature-key dialog says what is signed in words the practitioner checks (the client's
 // name for the document, what the agent sees it is, its size); the digest is only the detail line.
-// The sentence is in the dialog's language; the description of the document is still English.
+// All of it is in the dialog's language but the client's own name for the document.
 std::pair<std::string, std::string> signatureWords(const SignatureRequest& request, const Texts& texts) {
   const std::string kind = request.document_kind;
   const auto action = [&](const std::string& what) { return texts.get("action.sign", {{"what", what}}); };
   if (request.data.empty()) {
     const std::string algorithm = request.digest_algorithm.empty() ? "SHA-256" : request.digest_algorithm;
-    return {action(withArticle(kind.empty() ? "document" : kind) + " that " + request.client +
-                   " hashed itself (the agent does not see the document)"),
-            algorithm + " digest: " + toHex(request.digest)};
+    const std::string document = withArticle(kind.empty() ? texts.get("sign.document") : kind, texts);
+    return {action(texts.get("sign.hashed", {{"document", document}, {"client", request.client}})),
+            texts.get("sign.digest", {{"algorithm", algorithm}, {"hash", toHex(request.digest)}})};
   }
-  const std::string format = formatOf(request.data);
-  const std::string size = sizeInWords(request.data.size());
-  const std::string what = kind.empty() ? withArticle(format) + " of " + size : withArticle(kind) + " (" + format + ", " + size + ")";
+  const std::string format_key = formatOf(request.data);
+  const std::string format = texts.get("sign.format." + format_key);
+  const std::string size = sizeInWords(request.data.size(), texts);
+  const bool countable = format_key == "pdf" || format_key == "xml";
+  const std::string what =
+      kind.empty() ? texts.get("sign.data", {{"format", withArticle(format, texts, countable)}, {"size", size}})
+                   : texts.get("sign.data_kind", {{"kind", withArticle(kind, texts)}, {"format", format}, {"size", size}});
   const std::string sha256 = request.data_sha256.empty() ? sha256Hex(asText(request.data)) : request.data_sha256;
-  return {action(what), "SHA-256 of what is signed: " + sha256};
+  return {action(what), texts.get("sign.sha256", {{"hash", sha256}})};
 }
 
 // OpenSC's BELPIC driver lists the Signature key but refuses it at MSE SET (it has no dialog for
@@ -97,11 +109,9 @@ std::pair<std::string, std::string> signatureWords(const SignatureRequest& reque
 Problem signatureKeyRefused(const pkcs11::Module& module, const pkcs11::Error& e) {
   const pkcs11::ModuleInfo info = module.info();
   return problems::keyRefusedByMiddleware(
-      "the card's PKCS#11 module (" + info.libraryDescription + ", " + info.manufacturer + ", " +
-      module.path() + ") will not sign with the eID Signature key: " + e.function() + " answered " +
-      std::string(e.ckrName()) +
-      ". OpenSC makes no qualified signatures with a Belgian eID; install the Belgian eID middleware "
-      "(eid-mw) and list its module, libbeidpkcs11.so, first in the config's modules");
+      {{"module", info.libraryDescription + ", " + info.manufacturer + ", " + module.path()},
+       {"function", e.function()},
+       {"ckr", std::string(e.ckrName())}});
 }
 
 }  // namespace
@@ -141,7 +151,7 @@ boost::asio::awaitable<SignatureResult> AgentSession::signWithSignatureKey(Signa
       if (c.token_label == who->eid_token) card = c;
     }
   }
-  if (!card) throw ProblemError(problems::noCard("no practitioner eID card is inserted"));
+  if (!card) throw ProblemError(problems::noCard("practitioner"));
 
   auto [action, detail] = signatureWords(request, prompter_->texts());
   PinQuestion question{PinPurpose{request.client, std::move(action),
@@ -182,7 +192,7 @@ boost::asio::awaitable<PatientCard> AgentSession::readPatientCard() {
     if (!card.holder || (who && card.token_label == who->eid_token)) continue;
     co_return PatientCard{card.holder->ssin, card.holder->cardNumber};
   }
-  throw ProblemError(problems::noCard("no patient eID card is inserted"));
+  throw ProblemError(problems::noCard("patient"));
 }
 
 boost::asio::awaitable<std::vector<std::uint8_t>> AgentSession::withPatientSignatureKey(
@@ -192,7 +202,7 @@ boost::asio::awaitable<std::vector<std::uint8_t>> AgentSession::withPatientSigna
   for (const CardInfo& card : cards()) {
     if (card.holder && !(who && card.token_label == who->eid_token)) patient = card;
   }
-  if (!patient) throw ProblemError(problems::noCard("no patient eID card is inserted"));
+  if (!patient) throw ProblemError(problems::noCard("patient"));
   const CardInfo chosen = *patient;
   PinQuestion question{PinPurpose{prompter_->texts().get("client.your_practitioner"),
                                   prompter_->texts().get("action.patient_consent"),

@@ -82,7 +82,7 @@ TEST(CardQueue, RemovalFailsQueuedWork) {
   for (int i = 2; i <= 3; ++i) h.spawn(queue, gate, i);
   h.io.poll();
   ASSERT_EQ(queue.pending(), 3u);
-  queue.failPending(problems::cardRemoved("the card was taken out"));
+  queue.failPending(problems::cardRemoved("named", {{"card", "alice"}}));
   while (h.outcomes.size() < 2) h.io.run_one();
   EXPECT_EQ(h.outcomes, (std::vector<std::string>{"card_removed", "card_removed"}));
   open.set_value();

@@ -9,6 +9,7 @@
 #include "agent/session/card_queue.hpp"
 #include "agent/session/worker_pool.hpp"
 #include "agent/routes/routes.hpp"
+#include "core/error.hpp"
 #include "pkcs11/error.hpp"
 #include "agent/pin/pinentry.hpp"
 #include "test_util.hpp"
@@ -244,10 +245,58 @@ TEST(ProblemMapping, EachLayerMapsToItsCode) {
   const Problem tries = map(ProblemError(problems::pinIncorrect(2, "eID")));
   EXPECT_EQ(tries.status, 403);
   EXPECT_EQ(problemJson(tries)["tries_left"], 2);
-  EXPECT_EQ(map(ProblemError(problems::busy("full"))).status, 429);
+  EXPECT_EQ(map(ProblemError(problems::busy("queue_full", {{"card", "x"}}))).status, 429);
   EXPECT_EQ(map(ProblemError(problems::misdirected("x"))).status, 421);
   EXPECT_EQ(map(ProblemError(problems::payloadTooLarge(1))).status, 413);
   const Problem internal = map(std::runtime_error("boom"));
   EXPECT_EQ(internal.status, 500);
   EXPECT_EQ(internal.detail.find("boom"), std::string::npos);  // internals stay in the log
+}
+
+// The detail and title in the asker's language (Accept-Language, else the config's); the code,
+// the type and the members stay as they are, so a client's handling does not change with them.
+TEST_F(RouterTest, ProblemsSpeakTheAskersLanguage) {
+  const Response dutch = call(http::verb::get, "/v1/nothing", "", {{"Authorization", "Bearer " + key},
+                                                                   {"Accept-Language", "nl-BE, fr;q=0.8"}});
+  EXPECT_EQ(dutch[http::field::content_language], "nl");
+  EXPECT_EQ(json(dutch)["code"], "not_found");
+  EXPECT_EQ(json(dutch)["type"], "/problems/not_found");
+  EXPECT_EQ(json(dutch)["title"], "Niet gevonden");
+  EXPECT_EQ(json(dutch)["detail"], "geen route voor /v1/nothing");
+
+  const Response german = call(http::verb::get, "/v1/status", "", {{"Authorization", "Bearer wrong"},
+                                                                   {"Accept-Language", "de"}});
+  EXPECT_EQ(german.result_int(), 401);
+  EXPECT_EQ(json(german)["code"], "unauthorized");
+  EXPECT_EQ(json(german)["detail"], "der Client-Schlüssel ist nicht gültig");
+
+  // No language of the four asked for: English; none asked: the config's.
+  EXPECT_EQ(json(call(http::verb::get, "/v1/nothing", "", {{"Accept-Language", "ja, en;q=0.5"}}))["detail"],
+            "no route for /v1/nothing");
+  context->config.language = Language::Fr;
+  const Response french = call(http::verb::post, "/v1/sign", "{\"data\": ", auth());
+  EXPECT_EQ(french[http::field::content_language], "fr");
+  EXPECT_EQ(json(french)["code"], "invalid_input");
+  EXPECT_EQ(json(french)["pointer"], "");
+  // A validator's words are English: they go along as `reason` under the code's own sentence.
+  EXPECT_EQ(json(french)["reason"], "the body is not valid JSON (at byte 10)");
+  EXPECT_EQ(json(french)["detail"].get<std::string>().find("JSON"), std::string::npos) << json(french);
+  context->config.language = Language::En;
+  EXPECT_FALSE(json(call(http::verb::post, "/v1/sign", "{\"data\": ", auth())).contains("reason"));
+}
+
+TEST(ProblemLanguage, WhoseAndHowManyAreSaidInEachLanguage) {
+  const Problem tries = problems::pinIncorrect(2, "eHealth certificate");
+  EXPECT_EQ(problemJson(tries)["detail"], "the eHealth certificate PIN was incorrect; 2 tries left");
+  EXPECT_EQ(problemJson(tries, Language::Nl)["detail"], "de PIN van het eHealth-certificaat was onjuist; nog 2 pogingen");
+  EXPECT_EQ(problemJson(tries, Language::Nl)["credential"], "eHealth certificate");  // a member, not words
+  EXPECT_EQ(problemJson(tries, Language::Nl)["tries_left"], 2);
+  const Problem down = problemFromException(std::make_exception_ptr(ehagent::Error("sts_unreachable", "connect: refused")));
+  const nlohmann::json german = problemJson(down, Language::De);
+  EXPECT_EQ(german["code"], "sts_unreachable");
+  EXPECT_EQ(german["status"], 502);
+  EXPECT_EQ(german["detail"], "der eHealth-STS ist nicht erreichbar; versuchen Sie es später erneut");
+  EXPECT_EQ(german["reason"], "connect: refused");
+  EXPECT_FALSE(problemJson(down).contains("reason"));
+  EXPECT_EQ(problemJson(down)["detail"], "connect: refused");
 }

@@ -88,7 +88,8 @@ TEST(OpenApiDocument, ProblemCodesAreThePagesTable) {
   for (const ProblemText& text : problemTexts()) {
     EXPECT_TRUE(pages.insert(std::string(text.code)).second) << "two pages for " << text.code;
     EXPECT_TRUE(listed.contains(std::string(text.code))) << text.code << " has a page but is not in ProblemCode";
-    EXPECT_FALSE(text.title.empty() || text.meaning.empty() || text.action.empty()) << text.code;
+    EXPECT_TRUE(textsFor(Language::En).has("problem." + std::string(text.code) + ".title")) << text.code;
+    EXPECT_FALSE(text.meaning.empty() || text.action.empty()) << text.code;
   }
   for (const std::string& code : listed) EXPECT_TRUE(pages.contains(code)) << code << " is in ProblemCode without a page";
 }
@@ -97,17 +98,23 @@ TEST(OpenApiDocument, ProblemCodesAreThePagesTable) {
 // pass through the map as they are and are listed in the table by hand.
 TEST(OpenApiDocument, TheAgentsOwnProblemsHavePages) {
   const std::vector<Problem> own = {
-      problems::invalidInput("", ""), problems::unauthorized(""), problems::forbiddenOrigin(""),
+      problems::invalidInput("", ""), problems::unauthorized("no_key"), problems::forbiddenOrigin(""),
       problems::misdirected(""), problems::payloadTooLarge(1), problems::headersTooLarge(1), problems::notFound(""),
-      problems::unknownHub(""), problems::methodNotAllowed("", ""), problems::busy(""), problems::noCard(""),
-      problems::cardRemoved(""), problems::pinIncorrect(1, "eID"), problems::pinLocked("eID"), problems::pinCancelled(),
-      problems::clientGone(), problems::notLoggedIn(), problems::internal(""),
+      problems::unknownHub(""), problems::methodNotAllowed("", ""), problems::busy("network_full"),
+      problems::noCard("patient"), problems::cardRemoved("stopping"), problems::pinIncorrect(1, "eID"),
+      problems::pinLocked("eID"), problems::pinCancelled(), problems::clientGone(), problems::notLoggedIn(),
+      problems::stsNotConfigured(), problems::unknownProblem("x"), problems::pageForbidden(),
+      problems::pageSessionRequired(), problems::cardError("C_Sign", "CKR_DEVICE_ERROR"),
+      problems::keyRefusedByMiddleware({}), problems::internal("detail"),
       problems::certificateRefused("certificate_revoked", "eID Authentication certificate", ""),
       problemFromException(std::make_exception_ptr(ehagent::Error("sts_unreachable", ""))),
       problemFromException(std::make_exception_ptr(ehagent::Error("hub_fault", "")))};
   for (const Problem& problem : own) {
     EXPECT_NE(findProblemText(problem.code), nullptr) << problem.code;
     EXPECT_EQ(problemJson(problem)["type"], "/problems/" + problem.code);
+    // A key the catalogs lack would show as the key itself.
+    if (!problem.text.empty()) EXPECT_TRUE(textsFor(Language::En).has(problem.text)) << problem.text;
+    EXPECT_EQ(problem.detail.find("problem."), std::string::npos) << problem.detail;
   }
 }
 

@@ -265,7 +265,11 @@ TEST(SessionLanguage, ThePinDialogSpeaksTheConfiguredLanguageDownToTheLastTry) {
   settings.language = "fr";
   agent.start(settings);
   ASSERT_TRUE(agent.waitForStatus([](const nlohmann::json& s) { return s["practitioner"].is_object(); }));
-  EXPECT_EQ(agent.request("POST", "/v1/session").json()["code"], "pin_incorrect");
+  // The refusal is in the config's language too (the client sent no Accept-Language); its code is not.
+  const HttpResult wrong = agent.request("POST", "/v1/session");
+  EXPECT_EQ(wrong.json()["code"], "pin_incorrect");
+  EXPECT_EQ(wrong.json()["title"], "PIN incorrect");
+  EXPECT_EQ(wrong.json()["detail"], "le PIN de la carte eID était incorrect ; 2 essais restants") << wrong.body;
   EXPECT_EQ(agent.request("POST", "/v1/session").json()["code"], "pin_incorrect");
   ASSERT_EQ(agent.request("POST", "/v1/session").status, 200) << agent.stderrLog();
   const std::string transcript = agent.transcript();

@@ -10,6 +10,14 @@
 namespace ehagent::sessiontest {
 namespace {
 
+std::string encode64(const std::string& bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
 std::string decode64(const std::string& text) {
   std::string out(text.size(), '\0');
   const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
@@ -104,6 +112,30 @@ TEST_F(SessionSignTest, TheSignatureDialogNamesTheDocumentKindThePatientAndTheFo
   const HttpResult control = agent_.request("POST", "/v1/sign", R"({"data":"AQID","document_kind":"a\nb"})");
   EXPECT_EQ(control.status, 400) << control.body;
   EXPECT_EQ(control.json()["pointer"], "/document_kind") << control.body;
+}
+
+// In Dutch: the document, its format and size (with a decimal comma), and the digest line.
+TEST_F(SessionSignTest, TheSignatureDialogDescribesTheDocumentInTheConfiguredLanguage) {
+  AgentSettings settings;
+  settings.language = "nl";
+  agent_.setPinScript("pin 1234\npin 1234\n");
+  agent_.start(settings);
+  ASSERT_TRUE(agent_.waitForStatus([](const nlohmann::json& s) { return s["practitioner"].is_object(); }));
+  const std::string pdf = "%PDF-1.7 " + std::string(1491, 'x');  // 1.5 kB
+  const HttpResult first = agent_.request("POST", "/v1/sign", nlohmann::json{{"data", encode64(pdf)}}.dump());
+  ASSERT_EQ(first.status, 200) << first.body;
+  const HttpResult second = agent_.request(
+      "POST", "/v1/sign", R"({"data":"JVBERi0xLjcgcHJlc2NyaXB0aW9u","document_kind":"voorschrift"})");
+  ASSERT_EQ(second.status, 200) << second.body;
+  const std::string transcript = agent_.transcript();
+  EXPECT_NE(transcript.find("TestEMR vraagt om met uw gekwalificeerde handtekening te ondertekenen: PDF-document "
+                            "van 1,5 kB. PIN van"),
+            std::string::npos)
+      << transcript;
+  EXPECT_NE(transcript.find("te ondertekenen: voorschrift (PDF-document, 21 bytes). PIN van"), std::string::npos)
+      << transcript;
+  EXPECT_NE(transcript.find("%0A%0ASHA-256 van wat ondertekend wordt: "), std::string::npos) << transcript;
+  EXPECT_EQ(transcript.find("document of"), std::string::npos) << transcript;
 }
 
 TEST_F(SessionSignTest, WrongPinForASignatureIsReportedWithTheTriesLeft) {
