@@ -25,6 +25,31 @@ std::string readableTime(const std::string& iso) {
   return iso.substr(0, 10) + " " + iso.substr(11, 8) + " UTC";
 }
 
+// The state board speaks the API's words ("ehealth", "expiring", "hub.consent.put"); the page
+// shows the catalog's for them, and the word itself for one the catalogs do not know yet.
+std::string word(const Texts& t, std::string_view prefix, const std::string& value) {
+  const std::string key = std::string(prefix) + value;
+  return t.has(key) ? t.get(key) : value;
+}
+
+std::string certificateName(const Texts& t, const std::string& name) {
+  if (name == "eID Authentication certificate") return t.get("page.cert.eid_authentication");
+  if (name == "eHealth certificate") return t.get("page.cert.ehealth");
+  return name;
+}
+
+std::string warning(const Texts& t, const json& w) {
+  const std::string code = field(w, "code");
+  const std::string certificate = certificateName(t, field(w, "certificate"));
+  if (code == "certificate_expiring") {
+    return t.get("page.warning.certificate_expiring",
+                 {{"certificate", certificate}, {"date", field(w, "not_after")},
+                  {"days", std::to_string(w.value("days_left", 0))}});
+  }
+  if (code == "revocation_unknown") return t.get("page.warning.revocation_unknown", {{"certificate", certificate}});
+  return field(w, "detail");
+}
+
 std::string readers(const json& status, const Texts& t) {
   std::string html = "<section id=\"readers\"><h2>" + escape(t.get("page.readers")) + "</h2>";
   const json& list = status.value("readers", json::array());
@@ -34,7 +59,7 @@ std::string readers(const json& status, const Texts& t) {
   for (const json& r : list) {
     const json holder = r.value("holder", json::object());
     html += "<tr><td>" + escape(field(r, "reader")) + "</td><td>" + escape(field(r, "token")) + " <span class=\"muted\">(" +
-            escape(field(r, "kind")) + ")</span></td><td>" + escape(field(holder, "name")) + "</td></tr>";
+            escape(word(t, "page.kind.", field(r, "kind"))) + ")</span></td><td>" + escape(field(holder, "name")) + "</td></tr>";
   }
   return html + "</table></section>";
 }
@@ -46,9 +71,9 @@ std::string practitioner(const json& status, const Texts& t) {
   html += "<table><tr><th>" + escape(t.get("page.name")) + "</th><td id=\"practitioner-name\">" + escape(field(who, "name")) +
           "</td></tr><tr><th>" + escape(t.get("page.nihii")) + "</th><td>" + escape(field(who, "nihii")) + "</td></tr><tr><th>" +
           escape(t.get("page.profession")) + "</th><td>" +
-          escape(field(who, "profession")) + "</td></tr></table>";
+          escape(word(t, "page.profession.", field(who, "profession"))) + "</td></tr></table>";
   for (const json& w : who.value("warnings", json::array())) {
-    html += "<p class=\"warn\">" + escape(field(w, "detail")) + "</p>";
+    html += "<p class=\"warn\">" + escape(warning(t, w)) + "</p>";
   }
   return html + "</section>";
 }
@@ -89,8 +114,9 @@ std::string certificates(const json& status, const Texts& t) {
           "</th><th>" + escape(t.get("page.state")) + "</th></tr>";
   for (const json& c : list) {
     const std::string expiry = field(c, "expiry");
-    html += "<tr><td>" + escape(field(c, "certificate")) + "</td><td>" + escape(field(c, "not_after")) +
-            "</td><td class=\"" + (expiry == "valid" ? "ok" : "warn") + "\">" + escape(expiry) + "</td></tr>";
+    html += "<tr><td>" + escape(certificateName(t, field(c, "certificate"))) + "</td><td>" +
+            escape(field(c, "not_after")) + "</td><td class=\"" + (expiry == "valid" ? "ok" : "warn") + "\">" +
+            escape(word(t, "page.expiry.", expiry)) + "</td></tr>";
   }
   return html + "</table></section>";
 }
@@ -115,9 +141,15 @@ std::string activity(const json& rows, const Texts& t) {
   for (const json& r : rows) {
     const std::string outcome = field(r, "outcome");
     const std::string code = field(r, "problem_code");
-    html += "<tr><td>" + escape(readableTime(field(r, "time"))) + "</td><td>" + escape(field(r, "operation")) +
-            "</td><td>" + escape(field(r, "client")) + "</td><td class=\"" + (outcome == "ok" ? "ok" : "warn") + "\">" +
-            escape(outcome) + (code.empty() ? "" : " (" + escape(code) + ")") + "</td></tr>";
+    // A refusal by its title in the page's language; its code stays beside it, for a support call.
+    const std::string title = "problem." + code + ".title";
+    const std::string why = code.empty()      ? ""
+                            : t.has(title) ? " (" + escape(t.get(title)) + ", " + escape(code) + ")"
+                                           : " (" + escape(code) + ")";
+    html += "<tr><td>" + escape(readableTime(field(r, "time"))) + "</td><td>" +
+            escape(word(t, "page.operation.", field(r, "operation"))) + "</td><td>" + escape(field(r, "client")) +
+            "</td><td class=\"" + (outcome == "ok" ? "ok" : "warn") + "\">" + escape(word(t, "page.outcome.", outcome)) +
+            why + "</td></tr>";
   }
   return html + "</table></section>";
 }
