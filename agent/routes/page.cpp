@@ -169,7 +169,9 @@ void addPageRoutes(Router& router) {
                              "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
                              "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
                 response.set("X-Frame-Options", "DENY");
-                response.set("Referrer-Policy", "no-referrer");
+                // Not no-referrer: under it a browser's own form post carries `Origin: null`,
+                // which requireOwnOrigin must refuse. same-origin still tells other sites nothing.
+                response.set("Referrer-Policy", "same-origin");
                 response.set("X-Content-Type-Options", "nosniff");
                 response.set(http::field::content_language, std::string(code(view.language)));
                 response.set(http::field::vary, "Accept-Language");

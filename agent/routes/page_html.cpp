@@ -1,5 +1,6 @@
 // The status page's HTML. Everything is escaped where it is written; the texts the script needs
 // travel in a JSON block (type application/json, never run).
+#include <cctype>
 #include <string_view>
 
 #include "agent/routes/page.hpp"
@@ -30,6 +31,12 @@ std::string readableTime(const std::string& iso) {
 std::string word(const Texts& t, std::string_view prefix, const std::string& value) {
   const std::string key = std::string(prefix) + value;
   return t.has(key) ? t.get(key) : value;
+}
+
+// The certificate says DOCTOR; the catalogs' keys are the STS profiles' names, doctor.
+std::string lowerAscii(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
 }
 
 std::string certificateName(const Texts& t, const std::string& name) {
@@ -71,7 +78,7 @@ std::string practitioner(const json& status, const Texts& t) {
   html += "<table><tr><th>" + escape(t.get("page.name")) + "</th><td id=\"practitioner-name\">" + escape(field(who, "name")) +
           "</td></tr><tr><th>" + escape(t.get("page.nihii")) + "</th><td>" + escape(field(who, "nihii")) + "</td></tr><tr><th>" +
           escape(t.get("page.profession")) + "</th><td>" +
-          escape(word(t, "page.profession.", field(who, "profession"))) + "</td></tr></table>";
+          escape(word(t, "page.profession.", lowerAscii(field(who, "profession")))) + "</td></tr></table>";
   for (const json& w : who.value("warnings", json::array())) {
     html += "<p class=\"warn\">" + escape(warning(t, w)) + "</p>";
   }

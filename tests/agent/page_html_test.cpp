@@ -14,7 +14,7 @@ PageView aliceLoggedIn(Language language) {
   view.version = "0.1.0-test";
   view.status = nlohmann::json::parse(R"({
     "readers": [{"reader": "Virtual PCD 00 00", "token": "SPECIMEN eHealth", "kind": "ehealth", "holder": {"name": "Alice SPECIMEN"}}],
-    "practitioner": {"name": "Alice SPECIMEN", "nihii": "10000000001", "profession": "doctor", "warnings": [
+    "practitioner": {"name": "Alice SPECIMEN", "nihii": "10000000001", "profession": "DOCTOR", "warnings": [
       {"code": "certificate_expiring", "certificate": "eHealth certificate", "days_left": 12, "not_after": "2026-12-19",
        "detail": "the eHealth certificate expires on 2026-12-19 (in 12 days): renew it"}]},
     "session": {"since": "2026-12-07T08:00:00Z", "token_expires": "2026-12-07T20:00:00Z", "certificates": [

@@ -58,7 +58,10 @@ class EndToEnd : public ::testing::Test {
   // card, when `otherEidIn`.
   void loginAs(const Person& who, bool otherEidIn);
   // The same without the login when `login` is false: the agent is up and `who` identified.
-  void startAs(const Person& who, bool otherEidIn, bool login);
+  void startAs(const Person& who, bool otherEidIn, bool login, const std::string& pin_script = kPins);
+  // Stops the agent and starts it again on the same port, with the same config and PIN script
+  // (its next line); returns once `who` is identified again.
+  void restartOnTheSamePort(const Person& who);
   void startedAndLoggedIn(const Person& who, bool otherEidIn, bool login = true);
 
   HttpResult call(const std::string& method, const std::string& target, const std::string& body = {}) const {
@@ -78,6 +81,11 @@ class EndToEnd : public ::testing::Test {
   testsupport::TempDir sts_control_dir_{"ehagent-sts-control"};
   testsupport::SandboxProcess sandbox_{sts_control_dir_ / "sts.json"};
   AgentHarness agent_;
+  // The eID and eHealth PINs at login, and spares for any later prompt.
+  static constexpr const char* kPins = "pin 1234\npin 1234\npin 1234\npin 1234\n";
+
+ private:
+  sessiontest::AgentSettings settings_;
 };
 
 }  // namespace ehagent::e2e

@@ -81,7 +81,7 @@ nlohmann::json jwtPart(const std::string& jwt, int index) {
 
 void EndToEnd::loginAs(const Person& who, bool otherEidIn) { startAs(who, otherEidIn, true); }
 
-void EndToEnd::startAs(const Person& who, bool otherEidIn, bool login) {
+void EndToEnd::startAs(const Person& who, bool otherEidIn, bool login, const std::string& pin_script) {
   // Without the other practitioner's eHealth token only `who` qualifies, whatever the slot order.
   agent_.fault().insertCard(who.ehealth);
   for (const Person* other : {&kAlice, &kBob}) {
@@ -90,9 +90,8 @@ void EndToEnd::startAs(const Person& who, bool otherEidIn, bool login) {
     if (!otherEidIn) agent_.fault().removeCard(other->eid);
   }
   const std::string ca = SpecimenCopy::pki("sandbox-ca.pem").string();
-  sessiontest::AgentSettings settings;
-  // The eID and eHealth PINs at login, and spares for any later prompt.
-  settings.pin_script = "pin 1234\npin 1234\npin 1234\npin 1234\n";
+  sessiontest::AgentSettings& settings = settings_;
+  settings.pin_script = pin_script;
   settings.extra_config = "\n[sts]\nendpoint = \"" + sandbox_.base() + "/IAM/SecurityTokenService/v1\"\n" +
                           "trust = [\"" + SpecimenCopy::pki("sandbox-sts.pem").string() + "\"]\n" +
                           "ca_file = \"" + ca + "\"\n" +
@@ -104,6 +103,17 @@ void EndToEnd::startAs(const Person& who, bool otherEidIn, bool login) {
   } catch (const std::exception& e) {
     FAIL() << e.what() << "\n" << agent_.stderrLog();
   }
+}
+
+void EndToEnd::restartOnTheSamePort(const Person& who) {
+  settings_.port = agent_.port();
+  settings_.pin_script.clear();  // the script goes on where it was
+  try {
+    agent_.start(settings_);
+  } catch (const std::exception& e) {
+    FAIL() << e.what() << "\n" << agent_.stderrLog();
+  }
+  startedAndLoggedIn(who, false, false);
 }
 
 void EndToEnd::startedAndLoggedIn(const Person& who, bool otherEidIn, bool login) {

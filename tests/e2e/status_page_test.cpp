@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "tests/e2e/e2e_fixture.hpp"
+#include "tests/support/child_process.hpp"
 
 namespace ehagent::e2e {
 namespace {
@@ -73,6 +74,49 @@ TEST_F(StatusPage, ThePractitionerLogsInAndOutInTheBrowserAndAnotherOriginIsRefu
   for (const char* shot : {"status-en-logged-out.png", "status-en-logged-in.png", "status-en-after-logout.png"}) {
     EXPECT_TRUE(fs::exists(shots / shot)) << shot;
   }
+}
+
+// Without its script, a refused login lands on the page, which says why in its language; with
+// it, the page follows the agent through a restart on the same port (new cookie, new stream) and
+// shows the login made after it.
+TEST_F(StatusPage, ThePageWorksWithoutItsScriptAndFollowsARestart) {
+  startAs(kAlice, false, false, "cancel\npin 1234\npin 1234\n");
+  const fs::path shots = fs::path(EHAGENT_SCREENSHOT_DIR);
+  fs::create_directories(shots);
+  const fs::path restarted = scratch() / "restarted";
+  testsupport::ChildProcess browser({.argv = {"node", std::string(EHAGENT_PAGE_TEST_DIR) + "/status_page_restart.mjs"},
+                                     .env = {"AGENT_URL=http://127.0.0.1:" + std::to_string(agent_.port()),
+                                             std::string("CHROMIUM=") + EHAGENT_CHROMIUM, "SHOTS=" + shots.string(),
+                                             "RESTARTED=" + restarted.string()},
+                                     .pipe_stdout = true,
+                                     .log_file = scratch() / "browser.log"});
+  std::string line = browser.readLine(std::chrono::seconds(120));
+  if (line == "loaded") {
+    restartOnTheSamePort(kAlice);
+    const HttpResult login = call("POST", "/v1/session");
+    EXPECT_EQ(login.status, 200) << login.body << agent_.stderrLog();
+    testsupport::writeFile(restarted, "");
+    line = browser.readLine(std::chrono::seconds(120));
+  }
+  const nlohmann::json seen = nlohmann::json::parse(line, nullptr, false);
+  ASSERT_TRUE(seen.is_object()) << line << browser.log();
+  ASSERT_FALSE(seen.contains("error")) << seen.dump(1) << agent_.stderrLog();
+
+  EXPECT_EQ(seen["plain_status"], 200) << seen.dump(1);
+  EXPECT_NE(seen["plain_url"].get<std::string>().find("/?refused=pin_cancelled"), std::string::npos) << seen.dump(1);
+  EXPECT_EQ(seen["plain_notice"], "PIN-invoer geannuleerd") << seen.dump(1);
+  EXPECT_EQ(seen["plain_state"], "logged-out") << seen.dump(1);
+  EXPECT_NE(seen["plain_content_type"].get<std::string>().find("text/html"), std::string::npos) << seen.dump(1);
+  const auto logins = auditRows("login");
+  ASSERT_FALSE(logins.empty());
+  EXPECT_EQ(logins.front()["problem_code"], "pin_cancelled") << logins.dump();
+
+  EXPECT_EQ(seen["before_restart"], "logged-out") << seen.dump(1);
+  EXPECT_EQ(seen["restarted"], true) << seen.dump(1);
+  EXPECT_EQ(seen["after_restart"], "logged-in") << seen.dump(1) << agent_.stderrLog();
+  EXPECT_EQ(seen["name_after_restart"], kAlice.fullName) << seen.dump(1);
+  EXPECT_NE(seen["cookie_before"], seen["cookie_after"]) << "the restarted agent cannot know the old page cookie";
+  EXPECT_EQ(seen["hub_after_restart"], "answers") << seen.dump(1);
 }
 
 // Without the page's cookie its routes refuse; a Host that does not name the listener (DNS

@@ -123,7 +123,7 @@ void AgentHarness::start(const AgentSettings& settings) {
   child_.reset();  // a second start() replaces the first agent
   child_ = std::make_unique<testsupport::ChildProcess>(testsupport::ChildOptions{
       .argv = {testsupport::agentExe(), "serve", "--config", config.string(), "--bundled-trust",
-               testsupport::bundledTrustDir(), "--listen", "127.0.0.1:0", "--socket", socket_.string()},
+               testsupport::bundledTrustDir(), "--listen", "127.0.0.1:" + std::to_string(settings.port), "--socket", socket_.string()},
       .env = environment(settings),
       .pipe_stdout = true,
       .log_file = temp_.path() / "agent.stderr",

@@ -43,6 +43,7 @@ struct AgentSettings {
   // Off unless a test is about it: the others count PIN prompts and logins of their own.
   bool login_on_insert = false;
   std::string language = "en";  // the tests read the English texts, whatever the machine's locale
+  unsigned short port = 0;  // 0: any free one; a restart that a browser must find again passes the first's
 };
 
 class AgentHarness {

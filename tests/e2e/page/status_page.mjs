@@ -3,7 +3,7 @@
 // object; the GoogleTest (status_page_test.cpp) judges it. Environment: AGENT_URL
 // (http://127.0.0.1:PORT), SHOTS (where the screenshots go), CHROMIUM (the browser).
 import http from "node:http";
-import puppeteer from "puppeteer-core";
+import { launch, state, text } from "./browser.mjs";
 
 const agent = process.env.AGENT_URL;
 const shots = process.env.SHOTS;
@@ -22,14 +22,7 @@ fetch("${agent}/page/v1/hubs", { credentials: "include" })
 await new Promise((resolve) => evil.listen(0, "127.0.0.1", resolve));
 const evilUrl = `http://127.0.0.1:${evil.address().port}/`;
 
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-  protocolTimeout: 60000,
-});
-const text = (page, selector) => page.$eval(selector, (e) => e.textContent.trim()).catch(() => null);
-const state = (page) => page.$eval("#session", (e) => e.dataset.state).catch(() => null);
+const browser = await launch();
 try {
   const page = await browser.newPage();
   await page.setViewport({ width: 1200, height: 900 });
