@@ -49,6 +49,23 @@ std::string excC14nExcluding(Element element, const _xmlNode* excluded, std::spa
   return result;
 }
 
+std::string excC14nAlone(Element element) {
+  xmlDoc* doc = xmlNewDoc(reinterpret_cast<const xmlChar*>("1.0"));
+  if (doc == nullptr) throw Error("invalid_input", "out of memory");
+  std::string result;
+  int rc = -1;
+  if (xmlNode* copy = xmlDocCopyNode(element.native(), doc, 1)) {
+    xmlDocSetRootElement(doc, copy);
+    xmlChar* out = nullptr;
+    rc = xmlC14NDocDumpMemory(doc, nullptr, XML_C14N_EXCLUSIVE_1_0, nullptr, 0, &out);
+    if (rc >= 0 && out != nullptr) result.assign(reinterpret_cast<const char*>(out), static_cast<std::size_t>(rc));
+    xmlFree(out);
+  }
+  xmlFreeDoc(doc);
+  if (rc < 0) throw Error("invalid_input", "exclusive canonicalization failed");
+  return result;
+}
+
 std::string excC14n(Element element, std::span<const std::string> inclusive_prefixes) {
   return excC14nExcluding(element, nullptr, inclusive_prefixes);
 }

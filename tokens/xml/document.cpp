@@ -84,6 +84,15 @@ std::string Document::serialize(bool withDeclaration) const {
   return std::string(reinterpret_cast<const char*>(xmlBufferContent(buffer)), std::size_t(xmlBufferLength(buffer)));
 }
 
+std::string serializeElement(Element element) {
+  xmlBuffer* buffer = xmlBufferCreate();
+  if (buffer == nullptr) throw Error("invalid_input", "out of memory");
+  Owned<xmlBuffer, xmlBufferFree> owned(buffer);
+  if (xmlNodeDump(buffer, element.native()->doc, element.native(), 0, 0) < 0)
+    throw Error("invalid_input", "cannot serialise XML");
+  return std::string(reinterpret_cast<const char*>(xmlBufferContent(buffer)), std::size_t(xmlBufferLength(buffer)));
+}
+
 std::string_view withoutDeclaration(std::string_view xml) {
   if (xml.starts_with("\xEF\xBB\xBF")) xml.remove_prefix(3);
   while (!xml.empty() && (xml.front() == ' ' || xml.front() == '\n' || xml.front() == '\r' || xml.front() == '\t'))

@@ -15,6 +15,18 @@ namespace ehagent::tokens::xml {
 std::string excC14nExcluding(Element element, const _xmlNode* excluded,
                              std::span<const std::string> inclusive_prefixes);
 
+// excC14n of `element` copied into a document of its own. libxml2's c14n asks its visibility
+// callback about every node of the whole document, so a small part (a Timestamp, a SignedInfo)
+// canonicalised in place costs a walk of the whole envelope; the copy costs the part's size. The
+// copy declares at its top each namespace it uses from above, which exclusive c14n renders where
+// it is used either way, so the octets are the same. (Not for inclusive prefixes, which render
+// unused namespaces in scope.)
+std::string excC14nAlone(Element element);
+
+// `element` as XML text, as it stands in its document (namespaces declared above it are not
+// repeated).
+std::string serializeElement(Element element);
+
 // Calls fn(node, depth) for `root` (depth 1) and every element under it, in document order.
 // Iterative: a recursive walk would itself be the stack overflow that depth limits prevent.
 template <typename Fn>

@@ -66,9 +66,19 @@ std::string buildEnvelope(const EnvelopeOptions& options, Signer& signer) {
   } else if (assertion_id) {
     sign.key_info = xmldsig::KeyInfoSamlAssertion{*assertion_id};
   }
-  xmldsig::sign(doc, security, sign, signer);
+  const xml::Element signature = xmldsig::sign(doc, security, sign, signer);
 
-  std::string out = doc.serialize(true);
+  // The envelope goes out as the text that was parsed, with the Signature's own serialisation
+  // put in at the end of the Security header (where sign() appended it), rather than as a
+  // serialisation of the whole tree: that would be one more pass over the body. The two parse to
+  // the same tree, which is what the digests are of. The Signature uses no prefix it does not
+  // declare but wsse, which Security declares.
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out.reserve(out.size() + text.size() + 4096 + assertion.size());
+  const std::size_t security_end = text.find("</wsse:Security>");
+  out.append(text, 0, security_end);
+  out += xml::serializeElement(signature);
+  out.append(text, security_end, std::string::npos);
   if (assertion_id) {
     const auto at = out.find(slot);
     if (at == std::string::npos) throw Error("invalid_input", "lost the assertion placeholder");

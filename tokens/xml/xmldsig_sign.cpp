@@ -35,6 +35,22 @@ xmlNs* nsFor(xmlNode* node, std::string_view href, const char* prefix) {
   return ns;
 }
 
+// Whether `root` holds more than `limit` elements, counting no further than that.
+bool largerThan(const xmlNode* root, std::size_t limit) {
+  std::size_t count = 0;
+  const xmlNode* node = root;
+  while (true) {
+    if (node->type == XML_ELEMENT_NODE && ++count > limit) return true;
+    if (node->type == XML_ELEMENT_NODE && node->children != nullptr) {
+      node = node->children;
+      continue;
+    }
+    while (node != root && node->next == nullptr) node = node->parent;
+    if (node == root) return false;
+    node = node->next;
+  }
+}
+
 bool contains(const xmlNode* ancestor, const xmlNode* node) {
   for (; node != nullptr; node = node->parent)
     if (node == ancestor) return true;
@@ -111,12 +127,16 @@ xml::Element sign(xml::Document& doc, xml::Element parent, const SignOptions& op
 
   for (std::size_t i = 0; i < targets.size(); ++i) {
     const bool enveloped = contains(targets[i].native(), sig);
-    const std::string octets = xml::excC14nExcluding(targets[i], enveloped ? sig : nullptr, options.inclusive_prefixes);
+    // A small part (Timestamp, BST) is copied out and canonicalised alone; a large one (the Body)
+    // in place, where the walk of the whole document costs about what a copy of it would.
+    const bool alone = !enveloped && options.inclusive_prefixes.empty() && !largerThan(targets[i].native(), 256);
+    const std::string octets = alone ? xml::excC14nAlone(targets[i])
+                                     : xml::excC14nExcluding(targets[i], enveloped ? sig : nullptr, options.inclusive_prefixes);
     const std::string digest = base64Encode(sha256(asBytes(octets)));
     xmlNodeSetContent(digest_values[i], X(digest));
   }
 
-  const std::string signed_info_c14n = xml::excC14n(xml::Element(signed_info));
+  const std::string signed_info_c14n = xml::excC14nAlone(xml::Element(signed_info));
   const std::vector<std::uint8_t> value = signer.sign(asBytes(signed_info_c14n), alg);
   add(sig, ds, "SignatureValue", base64Encode(value));
   addKeyInfo(sig, ds, options.key_info, signer.certificate());
