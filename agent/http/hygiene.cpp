@@ -106,7 +106,9 @@ void addCorsHeaders(const Request& request, const RequestContext& context, Respo
   const auto origin = header(request, http::field::origin);
   if (!origin || !originAllowed(*origin, context.server.config)) return;
   response.set(http::field::access_control_allow_origin, *origin);
-  response.set(http::field::vary, "Origin");
+  // Added to, not replaced: a problem varies with Accept-Language too.
+  const auto vary = response.find(http::field::vary);
+  response.set(http::field::vary, vary == response.end() ? std::string("Origin") : std::string(vary->value()) + ", Origin");
 }
 
 std::map<std::string, std::string> parseQuery(std::string_view target) {

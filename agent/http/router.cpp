@@ -131,9 +131,13 @@ Response jsonTextResponse(const Request& request, http::status status, std::stri
   return response;
 }
 
-Response problemResponse(const Request& request, const Problem& problem, Language fallback) {
+Language requestLanguage(const Request& request, Language fallback) {
   const auto accept = request[http::field::accept_language];
-  const Language language = fromAcceptLanguage({accept.data(), accept.size()}).value_or(fallback);
+  return fromAcceptLanguage({accept.data(), accept.size()}).value_or(fallback);
+}
+
+Response problemResponse(const Request& request, const Problem& problem, Language fallback) {
+  const Language language = requestLanguage(request, fallback);
   Response response{static_cast<http::status>(problem.status), request.version()};
   response.set(http::field::content_type, "application/problem+json");
   response.set(http::field::content_language, std::string(code(language)));

@@ -98,7 +98,9 @@ std::vector<std::string> unixAcceptedHosts();
 Response jsonResponse(const Request& request, http::status status, const nlohmann::json& body);
 // The same for a body already serialised as JSON.
 Response jsonTextResponse(const Request& request, http::status status, std::string body);
-// In the request's Accept-Language when it names one of the four, else in `fallback` (the config's).
+// The request's Accept-Language when it names one of the four, else `fallback` (the config's).
+[[nodiscard]] Language requestLanguage(const Request& request, Language fallback);
+// In requestLanguage(request, fallback).
 Response problemResponse(const Request& request, const Problem& problem, Language fallback);
 // Parses the body as JSON; malformed JSON is invalid_input with pointer "".
 nlohmann::json parseJsonBody(const Request& request);

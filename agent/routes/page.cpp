@@ -147,10 +147,7 @@ void addPageRoutes(Router& router) {
                 PageView view;
                 view.version = context.server.version;
                 // The browser's languages first (Accept-Language), then the agent's.
-                const auto accept = request.find(http::field::accept_language);
-                view.language = accept == request.end() ? context.server.config.language
-                                                        : fromAcceptLanguage(std::string(accept->value()))
-                                                              .value_or(context.server.config.language);
+                view.language = requestLanguage(request, context.server.config.language);
                 view.status = context.server.state.snapshot();
                 if (const auto it = context.query.find("refused"); it != context.query.end()) view.refused = it->second;
                 const nlohmann::json who = view.status.value("practitioner", nlohmann::json());
@@ -213,18 +210,14 @@ void addPageRoutes(Router& router) {
               [](const Request& request, RequestContext& context) -> boost::asio::awaitable<Response> {
                 requirePageSession(request, context);
                 requireOwnOrigin(request);
-                AgentSession& session = pageSession(context);
-                if (fromScript(request)) {
-                  (void)co_await session.login(kPageClient, context.client_gone);
-                  co_return afterAction(request);
-                }
-                std::string refused;
+                std::exception_ptr failure;
                 try {
-                  (void)co_await session.login(kPageClient, context.client_gone);
+                  (void)co_await pageSession(context).login(kPageClient, context.client_gone);
                 } catch (...) {
-                  refused = problemFromException(std::current_exception()).code;
+                  failure = std::current_exception();
                 }
-                co_return afterAction(request, refused);
+                if (failure && fromScript(request)) std::rethrow_exception(failure);  // the script's problem
+                co_return afterAction(request, failure ? problemFromException(failure).code : std::string());
               }});
   router.add({http::verb::post, "/page/logout", Access::none, "Log out from the status page",
               [](const Request& request, RequestContext& context) -> boost::asio::awaitable<Response> {

@@ -270,6 +270,12 @@ TEST_F(RouterTest, ProblemsSpeakTheAskersLanguage) {
   EXPECT_EQ(json(german)["code"], "unauthorized");
   EXPECT_EQ(json(german)["detail"], "der Client-Schlüssel ist nicht gültig");
 
+  // A caching client must know the answer varies with both the language and the origin.
+  const Response cors = call(http::verb::get, "/v1/nothing", "", {{"Authorization", "Bearer " + key},
+                                                                  {"Origin", "https://emr.example"}, {"Accept-Language", "fr"}});
+  EXPECT_EQ(cors[http::field::vary], "Accept-Language, Origin");
+  EXPECT_EQ(cors[http::field::access_control_allow_origin], "https://emr.example");
+
   // No language of the four asked for: English; none asked: the config's.
   EXPECT_EQ(json(call(http::verb::get, "/v1/nothing", "", {{"Accept-Language", "ja, en;q=0.5"}}))["detail"],
             "no route for /v1/nothing");

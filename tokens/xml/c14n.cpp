@@ -1,6 +1,7 @@
 #include <libxml/c14n.h>
 #include <libxml/tree.h>
 
+#include "core/owned.hpp"
 #include "tokens/error.hpp"
 #include "tokens/xml/document.hpp"
 #include "tokens/xml/internal.hpp"
@@ -50,18 +51,15 @@ std::string excC14nExcluding(Element element, const _xmlNode* excluded, std::spa
 }
 
 std::string excC14nAlone(Element element) {
-  xmlDoc* doc = xmlNewDoc(reinterpret_cast<const xmlChar*>("1.0"));
-  if (doc == nullptr) throw Error("invalid_input", "out of memory");
+  const Owned<xmlDoc, xmlFreeDoc> doc(xmlNewDoc(reinterpret_cast<const xmlChar*>("1.0")));
+  xmlNode* copy = doc ? xmlDocCopyNode(element.native(), doc.get(), 1) : nullptr;
+  if (copy == nullptr) throw Error("invalid_input", "out of memory");
+  xmlDocSetRootElement(doc.get(), copy);
+  xmlChar* out = nullptr;
+  const int rc = xmlC14NDocDumpMemory(doc.get(), nullptr, XML_C14N_EXCLUSIVE_1_0, nullptr, 0, &out);
   std::string result;
-  int rc = -1;
-  if (xmlNode* copy = xmlDocCopyNode(element.native(), doc, 1)) {
-    xmlDocSetRootElement(doc, copy);
-    xmlChar* out = nullptr;
-    rc = xmlC14NDocDumpMemory(doc, nullptr, XML_C14N_EXCLUSIVE_1_0, nullptr, 0, &out);
-    if (rc >= 0 && out != nullptr) result.assign(reinterpret_cast<const char*>(out), static_cast<std::size_t>(rc));
-    xmlFree(out);
-  }
-  xmlFreeDoc(doc);
+  if (rc >= 0 && out != nullptr) result.assign(reinterpret_cast<const char*>(out), static_cast<std::size_t>(rc));
+  xmlFree(out);
   if (rc < 0) throw Error("invalid_input", "exclusive canonicalization failed");
   return result;
 }

@@ -4,6 +4,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include <libxml/tree.h>
 
@@ -27,14 +28,21 @@ std::string excC14nAlone(Element element);
 // repeated).
 std::string serializeElement(Element element);
 
-// Calls fn(node, depth) for `root` (depth 1) and every element under it, in document order.
+// Calls fn(node, depth) for `root` (depth 1) and every element under it, in document order; an
+// fn that returns bool stops the walk by returning false.
 // Iterative: a recursive walk would itself be the stack overflow that depth limits prevent.
 template <typename Fn>
 void forEachElement(_xmlNode* root, Fn&& fn) {
   std::size_t depth = 1;
   _xmlNode* node = root;
   while (true) {
-    if (node->type == XML_ELEMENT_NODE) fn(node, depth);
+    if (node->type == XML_ELEMENT_NODE) {
+      if constexpr (std::is_same_v<decltype(fn(node, depth)), bool>) {
+        if (!fn(node, depth)) return;
+      } else {
+        fn(node, depth);
+      }
+    }
     if (node->type == XML_ELEMENT_NODE && node->children != nullptr) {
       node = node->children;
       ++depth;

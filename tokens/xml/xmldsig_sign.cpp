@@ -36,19 +36,10 @@ xmlNs* nsFor(xmlNode* node, std::string_view href, const char* prefix) {
 }
 
 // Whether `root` holds more than `limit` elements, counting no further than that.
-bool largerThan(const xmlNode* root, std::size_t limit) {
+bool largerThan(xmlNode* root, std::size_t limit) {
   std::size_t count = 0;
-  const xmlNode* node = root;
-  while (true) {
-    if (node->type == XML_ELEMENT_NODE && ++count > limit) return true;
-    if (node->type == XML_ELEMENT_NODE && node->children != nullptr) {
-      node = node->children;
-      continue;
-    }
-    while (node != root && node->next == nullptr) node = node->parent;
-    if (node == root) return false;
-    node = node->next;
-  }
+  xml::forEachElement(root, [&](xmlNode*, std::size_t) { return ++count <= limit; });
+  return count > limit;
 }
 
 bool contains(const xmlNode* ancestor, const xmlNode* node) {
