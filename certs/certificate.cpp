@@ -98,14 +98,15 @@ Certificate Certificate::fromNative(const x509_st* cert) {
   return Certificate(share(mutableCert));
 }
 
-Bytes Certificate::der() const {
+Certificate::Certificate(std::shared_ptr<x509_st> cert) : cert_(std::move(cert)) {
   unsigned char* out = nullptr;
   const int len = i2d_X509(cert_.get(), &out);
   if (len <= 0) throw Error("certificate_invalid", "cannot encode certificate");
-  Bytes bytes(out, out + len);
+  der_ = std::make_shared<const Bytes>(out, out + len);
   OPENSSL_free(out);
-  return bytes;
 }
+
+Bytes Certificate::der() const { return *der_; }
 
 std::string Certificate::pem() const {
   BioPtr bio(BIO_new(BIO_s_mem()));
@@ -220,8 +221,8 @@ bool Certificate::isSelfIssued() const {
   return X509_NAME_cmp(X509_get_subject_name(cert_.get()), X509_get_issuer_name(cert_.get())) == 0;
 }
 
-Bytes Certificate::sha256Fingerprint() const { return ehagent::sha256(der()); }
-Bytes Certificate::sha1Fingerprint() const { return ehagent::digestOf(DigestAlgorithm::Sha1, der()); }
+Bytes Certificate::sha256Fingerprint() const { return ehagent::sha256(*der_); }
+Bytes Certificate::sha1Fingerprint() const { return ehagent::digestOf(DigestAlgorithm::Sha1, *der_); }
 
 Bytes Certificate::publicKeyDer() const {
   unsigned char* out = nullptr;

@@ -78,8 +78,10 @@ class Certificate {
   friend bool operator==(const Certificate& a, const Certificate& b);
 
  private:
-  explicit Certificate(std::shared_ptr<x509_st> cert) : cert_(std::move(cert)) {}
+  explicit Certificate(std::shared_ptr<x509_st> cert);
   std::shared_ptr<x509_st> cert_;
+  // Encoded once: a JWT's x5c and thumbprint, and every fingerprint, are made from it.
+  std::shared_ptr<const Bytes> der_;
 };
 
 // Lower-case hex, optionally with a separator between bytes ("ab:cd").

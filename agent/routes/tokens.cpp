@@ -9,7 +9,6 @@
 #include "core/random.hpp"
 #include "core/time.hpp"
 #include "core/base64.hpp"
-#include "agent/routes/audited_signer.hpp"
 #include "agent/session/session.hpp"
 #include "tokens/jose/jws.hpp"
 #include "tokens/xml/wssecurity.hpp"
@@ -36,7 +35,7 @@ nlohmann::json samlJson(const tokens::SamlToken& token) {
 }
 
 // Runs `issue` with the operation's audit, records the outcome, and rethrows a failure. A token
-// signed here has its "started" row written while the key signs (through an AuditedSigner); a
+// signed here has its "started" row written while the key signs (signWithHeldKey); a
 // token that is only handed out (the cached SAML assertion) gets one row, with its hash.
 template <class F>
 boost::asio::awaitable<std::string> audited(RequestContext& context, const std::string& operation, F issue) {
@@ -56,6 +55,18 @@ boost::asio::awaitable<std::string> audited(RequestContext& context, const std::
   }
   audit->finish("ok", "", sha256Hex(token));
   co_return token;
+}
+
+// The JWT is built here, on the I/O thread, for the logged-in key; the card's queue only signs it.
+template <class Build>
+boost::asio::awaitable<std::string> signJwt(AgentSession& session, AgentSession::KeyRole role,
+                                            std::shared_ptr<SignatureAudit> audit, Build build) {
+  AgentSession::HeldKey key = session.heldKey(role);
+  const tokens::jws::Unsigned jws = build(key);
+  // A named awaitable: the parameters move into a plain call, not into a co_await expression (GCC 12).
+  auto signing = session.signWithHeldKey(std::move(key), jws.signing_input, jws.algorithm, std::move(audit));
+  const std::vector<std::uint8_t> signature = co_await std::move(signing);
+  co_return tokens::jws::compact(jws, signature);
 }
 
 boost::asio::awaitable<Response> getSaml(const Request& request, RequestContext& context) {
@@ -83,11 +94,10 @@ boost::asio::awaitable<Response> postJwt(const Request& request, RequestContext&
     claims.audience = audience;
     if (body.contains("kid")) claims.kid = requireString(body, "kid");
     jwt = co_await audited(context, "jwt-iam-client-assertion", [&](const std::shared_ptr<SignatureAudit>& audit) {
-      return session.withEhealthKey<std::string>([claims, audit](tokens::Signer& key) mutable {
-        AuditedSigner signer(key, audit);
+      return signJwt(session, AgentSession::KeyRole::Ehealth, audit, [claims](const AgentSession::HeldKey& key) mutable {
         // The eHealth certificate's serial names the key unless the client registered another kid.
-        if (claims.kid.empty()) claims.kid = signer.certificate().serialDecimal();
-        return tokens::jws::clientAssertion(claims, signer);
+        if (claims.kid.empty()) claims.kid = key.certificate.serialDecimal();
+        return tokens::jws::clientAssertionInput(claims, key.certificate);
       });
     });
   } else if (kind == "practitioner") {
@@ -101,15 +111,16 @@ boost::asio::awaitable<Response> postJwt(const Request& request, RequestContext&
       claims.nihii = who->nihii;
       claims.name = who->first_names + " " + who->surname;
       claims.audience = audience;
-      return session.withAuthenticationKey<std::string>([claims, audit](tokens::Signer& key) {
-        AuditedSigner signer(key, audit);
-        return tokens::jws::practitionerToken(claims, signer);
+      return signJwt(session, AgentSession::KeyRole::EidAuthentication, audit, [claims](const AgentSession::HeldKey& key) {
+        return tokens::jws::practitionerTokenInput(claims, key.certificate, key.algorithm);
       });
     });
   } else {
     throw ProblemError(problems::invalidInput("/kind", "kind must be iam-client-assertion or practitioner"));
   }
-  co_return jsonResponse(request, http::status::ok, {{"kind", kind}, {"jwt", jwt}});
+  // Written out rather than serialised: kind is one of the two names above and a compact JWS is
+  // base64url and dots, so neither needs escaping, and this answer is on every signature's path.
+  co_return jsonTextResponse(request, http::status::ok, R"({"kind":")" + kind + R"(","jwt":")" + jwt + R"("})");
 }
 
 }  // namespace

@@ -30,8 +30,10 @@ class CardQueue {
   CardQueue(const CardQueue&) = delete;
   CardQueue& operator=(const CardQueue&) = delete;
 
+  // `queued`, when given, runs once the job is in the queue (and its worker woken), before the
+  // handler waits.
   template <class T>
-  boost::asio::awaitable<T> run(std::function<T()> work);
+  boost::asio::awaitable<T> run(std::function<T()> work, std::function<void()> queued = {});
   // The same for a thread that may block (a network-pool worker in the middle of an exchange):
   // waits for the job to run on this queue and returns its result or rethrows its error. Called
   // on the queue's own worker, it runs the job at once rather than wait for itself.
@@ -62,9 +64,14 @@ class CardQueue {
 };
 
 template <class T>
-boost::asio::awaitable<T> CardQueue::run(std::function<T()> work) {
-  return offload<T>([this](OffloadJob job) { return enqueue(std::move(job)); }, std::move(work),
-                    full());
+boost::asio::awaitable<T> CardQueue::run(std::function<T()> work, std::function<void()> queued) {
+  return offload<T>(
+      [this, queued = std::move(queued)](OffloadJob job) {
+        const bool accepted = enqueue(std::move(job));
+        if (queued) queued();
+        return accepted;
+      },
+      std::move(work), [this] { return full(); });
 }
 
 template <class T>

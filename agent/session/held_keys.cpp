@@ -7,6 +7,8 @@
 #include <spdlog/spdlog.h>
 
 #include "agent/session/state.hpp"
+#include "core/bytes.hpp"
+#include "core/digest.hpp"
 #include "pkcs11/error.hpp"
 
 namespace ehagent::agent {
@@ -27,6 +29,16 @@ void AgentSession::useKey(KeyRole role, const std::function<void(tokens::Signer&
     std::lock_guard lock(mutex_);
     token = role == KeyRole::EidAuthentication ? state_->eid : state_->ehealth;
     if (!token) throw ProblemError(problems::notLoggedIn());
+  }
+  useToken(token, work);
+}
+
+void AgentSession::useToken(const std::shared_ptr<LoggedInToken>& token,
+                            const std::function<void(tokens::Signer&)>& work) {
+  {
+    std::lock_guard lock(mutex_);
+    // The login this token belonged to has ended (logout, removal) or been replaced.
+    if (state_->eid != token && state_->ehealth != token) throw ProblemError(problems::notLoggedIn());
     state_->last_use = std::chrono::steady_clock::now();
   }
   try {
@@ -40,6 +52,35 @@ void AgentSession::useKey(KeyRole role, const std::function<void(tokens::Signer&
     if (const auto lost = lostReason(e)) loseLogin(token, *lost);
     throw;
   }
+}
+
+AgentSession::HeldKey AgentSession::heldKey(KeyRole role) {
+  std::lock_guard lock(mutex_);
+  const auto& token = role == KeyRole::EidAuthentication ? state_->eid : state_->ehealth;
+  if (!token || !token->signer) throw ProblemError(problems::notLoggedIn());
+  // The signer is built before the token is published and never changes: its facts are read here
+  // without the token's lock, which a running signature holds.
+  return {token, token->signer->certificate(), token->signer->defaultAlgorithm()};
+}
+
+CardQueue& AgentSession::queueOf(const LoggedInToken& token) { return server_.queues.forToken(token.label); }
+
+// Not a coroutine: it hands back the queue's awaitable, so no coroutine parameter is captured by a
+// lambda in a co_await expression, which GCC 12 destroys twice (the audit then writes freed memory).
+boost::asio::awaitable<std::vector<std::uint8_t>> AgentSession::signWithHeldKey(
+    HeldKey key, std::string data, tokens::SignatureAlgorithm algorithm, std::shared_ptr<SignatureAudit> audit) {
+  // The row is queued first but the writer woken only once the card has its job: woken first, the
+  // writer's CPU burst tends to hold up the card's thread on a small machine.
+  CardQueue& queue = queueOf(*key.token);
+  audit->start(sha256Hex(data), /*quietly=*/true);
+  std::function<std::vector<std::uint8_t>()> job(
+      [this, token = std::move(key.token), data = std::move(data), algorithm, audit] {
+        std::vector<std::uint8_t> signature;
+        useToken(token, [&](tokens::Signer& signer) { signature = signer.sign(asBytes(data), algorithm); });
+        audit->durable();
+        return signature;
+      });
+  return queue.run<std::vector<std::uint8_t>>(std::move(job), [audit] { audit->wake(); });
 }
 
 void AgentSession::loseLogin(const std::shared_ptr<LoggedInToken>& token, const std::string& reason) {

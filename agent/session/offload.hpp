@@ -26,9 +26,10 @@ struct OffloadJob {
 };
 
 // `submit` hands the job over and returns false to refuse it; the awaiting handler then gets
-// `refused` as a ProblemError.
+// `refused()` as a ProblemError (worded only then: a refusal is rare, and wording takes the catalog).
 template <class T>
-boost::asio::awaitable<T> offload(std::function<bool(OffloadJob)> submit, std::function<T()> work, Problem refused) {
+boost::asio::awaitable<T> offload(std::function<bool(OffloadJob)> submit, std::function<T()> work,
+                                  std::function<Problem()> refused) {
   namespace asio = boost::asio;
   auto executor = co_await asio::this_coro::executor;
   auto result = std::make_shared<std::optional<T>>();
@@ -38,7 +39,7 @@ boost::asio::awaitable<T> offload(std::function<bool(OffloadJob)> submit, std::f
   // through the co_await.
   auto shared_work = std::make_shared<std::function<T()>>(std::move(work));
   auto shared_submit = std::make_shared<std::function<bool(OffloadJob)>>(std::move(submit));
-  auto shared_refusal = std::make_shared<Problem>(std::move(refused));
+  auto shared_refusal = std::make_shared<std::function<Problem()>>(std::move(refused));
   auto initiation = [executor, result, shared_work, shared_submit, shared_refusal](auto handler) {
     // The awaitable's handler is move-only; std::function needs a copyable holder.
     auto shared = std::make_shared<decltype(handler)>(std::move(handler));
@@ -54,7 +55,7 @@ boost::asio::awaitable<T> offload(std::function<bool(OffloadJob)> submit, std::f
                      }
                    },
                    complete};
-    if (!(*shared_submit)(job)) complete(std::make_exception_ptr(ProblemError(*shared_refusal)));
+    if (!(*shared_submit)(job)) complete(std::make_exception_ptr(ProblemError((*shared_refusal)())));
   };
   co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(std::exception_ptr)>(initiation,
                                                                                           asio::use_awaitable);

@@ -110,6 +110,8 @@ struct SignatureResult {
 struct LoginCheckSettings;
 
 class AgentSession final : public HubSession {
+  struct LoggedInToken;
+
  public:
   explicit AgentSession(ServerContext& server);
   ~AgentSession() override;
@@ -141,6 +143,22 @@ class AgentSession final : public HubSession {
   [[nodiscard]] bool loggedIn() const;
   [[nodiscard]] std::vector<CardInfo> cards() const;
 
+  enum class KeyRole { EidAuthentication, Ehealth };
+  // A logged-in key as a route sees it: what it needs to build the bytes the key will sign.
+  struct HeldKey {
+    std::shared_ptr<LoggedInToken> token;
+    certs::Certificate certificate;
+    tokens::SignatureAlgorithm algorithm;
+  };
+  [[nodiscard]] HeldKey heldKey(KeyRole role);  // throws not_logged_in
+  // Signs `data` with that very key (a login ended or replaced meanwhile: not_logged_in) on its
+  // card queue, so that the card's thread does nothing but sign. The audit's "started" row is
+  // queued from the calling thread before the card is asked, so its fsync runs while the card
+  // signs; it is durable before the signature comes back.
+  boost::asio::awaitable<std::vector<std::uint8_t>> signWithHeldKey(HeldKey key, std::string data,
+                                                                    tokens::SignatureAlgorithm algorithm,
+                                                                    std::shared_ptr<SignatureAudit> audit);
+
   template <class T>
   boost::asio::awaitable<T> withAuthenticationKey(std::function<T(tokens::Signer&)> work);
   template <class T>
@@ -158,8 +176,6 @@ class AgentSession final : public HubSession {
   boost::asio::awaitable<std::vector<std::uint8_t>> withPatientSignatureKey(
       std::function<std::vector<std::uint8_t>(tokens::Signer&)> work) override;
 
-  enum class KeyRole { EidAuthentication, Ehealth };
-
  private:
   struct LoggedInToken;
   struct State;
@@ -167,6 +183,8 @@ class AgentSession final : public HubSession {
 
   // Runs `work` on `role`'s logged-in token with its key, on the calling (card queue) thread.
   void useKey(KeyRole role, const std::function<void(tokens::Signer&)>& work);
+  void useToken(const std::shared_ptr<LoggedInToken>& token, const std::function<void(tokens::Signer&)>& work);
+  CardQueue& queueOf(const LoggedInToken& token);
   CardQueue& queueFor(KeyRole role);
   // Runs `work` with the Signature key of `card_label`'s eID: one PIN question (or the pinpad),
   // a user login when the token is not logged in yet, and the context-specific login.

@@ -26,7 +26,7 @@ class WorkerPool {
   template <class T>
   boost::asio::awaitable<T> run(std::function<T()> work) {
     return offload<T>([this](OffloadJob job) { return submit(std::move(job)); }, std::move(work),
-                      problems::busy("network_full"));
+                      [] { return problems::busy("network_full"); });
   }
 
   [[nodiscard]] std::size_t pending() const noexcept { return pending_.load(); }

@@ -142,12 +142,14 @@ class AuditLog::Writer {
     thread_.join();  // after every queued row is written
   }
 
-  AuditTicket submit(const AuditEntry& entry, bool lazy) {
+  AuditTicket submit(const AuditEntry& entry, bool lazy, bool quietly = false) {
     Item item{entry, {}, {}, lazy};
     AuditTicket ticket = item.row.get_future().share();
-    push(std::move(item));
+    push(std::move(item), !quietly);
     return ticket;
   }
+
+  void wake() { wake_.notify_one(); }
 
   // Runs `read` on the writer thread, after every row queued before it, and returns its result.
   template <class T>
@@ -168,14 +170,15 @@ class AuditLog::Writer {
     bool lazy = false;                // may wait for the next commit
   };
 
-  void push(Item item) {
-    bool wake = true;
+  void push(Item item, bool notify = true) {
+    bool wake = notify;
     {
       std::lock_guard lock(mutex_);
       if (item.lazy) {
-        // Only the first lazy row wakes the writer, so that it starts the linger clock.
-        wake = queue_.empty();
-        if (wake) lazy_since_ = std::chrono::steady_clock::now();
+        // A lazy row wakes only an idle writer, to start the linger clock: right after a commit the
+        // writer waits on a timer for it (see take), so a signature's outcome costs no wake-up.
+        wake = queue_.empty() && idle_;
+        if (queue_.empty()) lazy_since_ = std::chrono::steady_clock::now();
       } else {
         ++urgent_;
       }
@@ -190,12 +193,17 @@ class AuditLog::Writer {
   std::deque<Item> take() {
     std::unique_lock lock(mutex_);
     while (!stopping_ && urgent_ == 0) {
-      if (queue_.empty()) {
+      if (!queue_.empty()) {
+        if (wake_.wait_until(lock, lazy_since_ + kLinger) == std::cv_status::timeout) break;
+      } else if (std::chrono::steady_clock::now() < expect_until_) {
+        wake_.wait_until(lock, expect_until_);  // the outcome of what was just committed
+      } else {
+        idle_ = true;
         wake_.wait(lock);
-      } else if (wake_.wait_until(lock, lazy_since_ + kLinger) == std::cv_status::timeout) {
-        break;
+        idle_ = false;
       }
     }
+    if (urgent_ > 0) expect_until_ = std::chrono::steady_clock::now() + kLinger;
     std::deque<Item> batch;
     batch.swap(queue_);
     urgent_ = 0;
@@ -286,6 +294,8 @@ class AuditLog::Writer {
   std::deque<Item> queue_;
   std::size_t urgent_ = 0;  // queued items that are not lazy rows
   std::chrono::steady_clock::time_point lazy_since_;
+  std::chrono::steady_clock::time_point expect_until_;  // a lazy row is likely until then
+  bool idle_ = false;  // waiting without a timer: a lazy row must wake it
   bool stopping_ = false;
   std::thread thread_;
 };
@@ -321,7 +331,9 @@ std::string auditRowHash(const AuditRow& row) {
   return sha256Hex(material);
 }
 
-AuditTicket AuditLog::submit(const AuditEntry& entry) { return writer_->submit(entry, false); }
+AuditTicket AuditLog::submit(const AuditEntry& entry, bool quietly) { return writer_->submit(entry, false, quietly); }
+
+void AuditLog::wake() { writer_->wake(); }
 
 void AuditLog::submitLazily(const AuditEntry& entry) { (void)writer_->submit(entry, true); }
 
@@ -386,11 +398,11 @@ AuditVerdict AuditLog::verify() const {
   });
 }
 
-void SignatureAudit::start(const std::string& signed_sha256) {
+void SignatureAudit::start(const std::string& signed_sha256, bool quietly) {
   entry_.signed_sha256 = signed_sha256;
   AuditEntry started = entry_;
   started.outcome = "started";
-  ticket_ = log_.submit(started);
+  ticket_ = log_.submit(started, quietly);
 }
 
 void SignatureAudit::durable() const {

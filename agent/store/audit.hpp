@@ -75,8 +75,11 @@ class AuditLog {
 
   static std::filesystem::path defaultFile(const std::filesystem::path& state_dir);
 
-  // Queues the row; waits for nothing.
-  AuditTicket submit(const AuditEntry& entry);
+  // Queues the row; waits for nothing. Queued `quietly`, the row waits for wake() (or any other
+  // row or read), so that its caller can first hand the card its work: the card's thread then
+  // starts without waiting behind the writer's.
+  AuditTicket submit(const AuditEntry& entry, bool quietly = false);
+  void wake();
   // Queues a row nobody waits for; it is committed with the next row or read, or within 20 ms.
   void submitLazily(const AuditEntry& entry);
   // Queues the row and waits until it is durable.
@@ -97,11 +100,13 @@ class AuditLog {
 // the card works; durable() waits for it before the answer leaves. finish() then queues the
 // outcome without waiting for it. An operation that never reached the key gets its one outcome
 // row, durable before the answer as before. Safe to share between the handler and the card
-// thread: the card thread calls start and durable, the handler finish, one after the other.
+// thread: one calls start (the handler, or the card thread when the bytes are built there), the
+// card thread durable, the handler finish, one after the other.
 class SignatureAudit {
  public:
   SignatureAudit(AuditLog& log, AuditEntry entry) : log_(log), entry_(std::move(entry)) {}
-  void start(const std::string& signed_sha256);
+  void start(const std::string& signed_sha256, bool quietly = false);
+  void wake() { log_.wake(); }
   void durable() const;  // throws AuditError when the started row could not be written
   // The outcome row repeats the started row's hash, or else the entry's own; `signed_sha256`,
   // when given, names what was issued without a signature here (a cached token).

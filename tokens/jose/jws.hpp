@@ -3,6 +3,7 @@
 // ECDSA signatures are raw r||s (RFC 7518 section 3.4), which is what the Signer returns.
 #include <chrono>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,18 @@ struct HeaderOptions {
   std::string typ = "JWT";
 };
 
+// A JWS before its signature: what the key signs, and with which algorithm. The agent builds it
+// where the request arrives and sends only the signing to the card, so that the card's thread
+// does nothing but sign and the audit row can be written while it does.
+struct Unsigned {
+  std::string signing_input;  // base64url(header) "." base64url(claims)
+  SignatureAlgorithm algorithm;
+};
+Unsigned unsignedCompact(const nlohmann::json& claims, const certs::Certificate& certificate,
+                         SignatureAlgorithm algorithm, const HeaderOptions& header = {});
+// header.payload.signature
+std::string compact(const Unsigned& jws, std::span<const std::uint8_t> signature);
+
 // header.payload.signature, base64url without padding. `alg` defaults to the Signer's.
 std::string signCompact(const nlohmann::json& claims, Signer& signer, const HeaderOptions& header = {},
                         std::optional<SignatureAlgorithm> alg = std::nullopt);
@@ -35,6 +48,7 @@ struct ClientAssertion {
   std::optional<SignatureAlgorithm> alg;  // default RS256
 };
 std::string clientAssertion(const ClientAssertion& request, Signer& signer);
+Unsigned clientAssertionInput(const ClientAssertion& request, const certs::Certificate& certificate);
 
 // The practitioner identity JWT: sub (SSIN), nihii, name, aud (required), iat, exp, jti,
 // cnf {"x5t#S256": SHA-256 thumbprint of the signing certificate}, header x5c. Signed with the
@@ -49,5 +63,7 @@ struct PractitionerToken {
 };
 // Throws Error("invalid_input") when audience, ssin or name is empty.
 std::string practitionerToken(const PractitionerToken& request, Signer& signer);
+Unsigned practitionerTokenInput(const PractitionerToken& request, const certs::Certificate& certificate,
+                                SignatureAlgorithm algorithm);
 
 }  // namespace ehagent::tokens::jws
