@@ -72,7 +72,7 @@ boost::asio::awaitable<std::vector<std::uint8_t>> AgentSession::signWithHeldKey(
   // The row is queued first but the writer woken only once the card has its job: woken first, the
   // writer's CPU burst tends to hold up the card's thread on a small machine.
   CardQueue& queue = queueOf(*key.token);
-  audit->start(sha256Hex(data), /*quietly=*/true);
+  const std::string digest = sha256Hex(data);
   std::function<std::vector<std::uint8_t>()> job(
       [this, token = std::move(key.token), data = std::move(data), algorithm, audit] {
         std::vector<std::uint8_t> signature;
@@ -80,7 +80,11 @@ boost::asio::awaitable<std::vector<std::uint8_t>> AgentSession::signWithHeldKey(
         audit->durable();
         return signature;
       });
-  return queue.run<std::vector<std::uint8_t>>(std::move(job), [audit] { audit->wake(); });
+  std::function<void()> queued([audit] { audit->wake(); });
+  // Queued last, once nothing but the queue's own call can fail, so that the quiet row always gets
+  // its wake-up.
+  audit->start(digest, /*quietly=*/true);
+  return queue.run<std::vector<std::uint8_t>>(std::move(job), std::move(queued));
 }
 
 void AgentSession::loseLogin(const std::shared_ptr<LoggedInToken>& token, const std::string& reason) {

@@ -419,6 +419,12 @@ void SignatureAudit::finish(const std::string& outcome, const std::string& probl
     log_.append(done);
     return;
   }
+  // Only a signature that was made may leave before its outcome is durable: a refusal after the
+  // started row (queue full, login ended, card pulled before the job ran) is written at once.
+  if (outcome != "ok") {
+    log_.append(done);
+    return;
+  }
   log_.submitLazily(done);
 }
 
