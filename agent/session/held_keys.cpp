@@ -23,14 +23,15 @@ std::optional<std::string> lostReason(const pkcs11::Error& e) {
 
 }  // namespace
 
+std::shared_ptr<AgentSession::LoggedInToken> AgentSession::tokenFor(KeyRole role) {
+  std::lock_guard lock(mutex_);
+  auto token = role == KeyRole::EidAuthentication ? state_->eid : state_->ehealth;
+  if (!token || !token->signer) throw ProblemError(problems::notLoggedIn());
+  return token;
+}
+
 void AgentSession::useKey(KeyRole role, const std::function<void(tokens::Signer&)>& work) {
-  std::shared_ptr<LoggedInToken> token;
-  {
-    std::lock_guard lock(mutex_);
-    token = role == KeyRole::EidAuthentication ? state_->eid : state_->ehealth;
-    if (!token) throw ProblemError(problems::notLoggedIn());
-  }
-  useToken(token, work);
+  useToken(tokenFor(role), work);
 }
 
 void AgentSession::useToken(const std::shared_ptr<LoggedInToken>& token,
@@ -55,9 +56,7 @@ void AgentSession::useToken(const std::shared_ptr<LoggedInToken>& token,
 }
 
 AgentSession::HeldKey AgentSession::heldKey(KeyRole role) {
-  std::lock_guard lock(mutex_);
-  const auto& token = role == KeyRole::EidAuthentication ? state_->eid : state_->ehealth;
-  if (!token || !token->signer) throw ProblemError(problems::notLoggedIn());
+  auto token = tokenFor(role);
   // The signer is built before the token is published and never changes: its facts are read here
   // without the token's lock, which a running signature holds.
   return {token, token->signer->certificate(), token->signer->defaultAlgorithm()};
@@ -69,8 +68,6 @@ CardQueue& AgentSession::queueOf(const LoggedInToken& token) { return server_.qu
 // lambda in a co_await expression, which GCC 12 destroys twice (the audit then writes freed memory).
 boost::asio::awaitable<std::vector<std::uint8_t>> AgentSession::signWithHeldKey(
     HeldKey key, std::string data, tokens::SignatureAlgorithm algorithm, std::shared_ptr<SignatureAudit> audit) {
-  // The row is queued first but the writer woken only once the card has its job: woken first, the
-  // writer's CPU burst tends to hold up the card's thread on a small machine.
   CardQueue& queue = queueOf(*key.token);
   const std::string digest = sha256Hex(data);
   std::function<std::vector<std::uint8_t>()> job(
@@ -81,8 +78,9 @@ boost::asio::awaitable<std::vector<std::uint8_t>> AgentSession::signWithHeldKey(
         return signature;
       });
   std::function<void()> queued([audit] { audit->wake(); });
-  // Queued last, once nothing but the queue's own call can fail, so that the quiet row always gets
-  // its wake-up.
+  // The row is queued last, once nothing but the queue's own call can fail, so that it always gets
+  // its wake-up; and quietly, the writer woken only once the card has its job: woken first, the
+  // writer's CPU burst tends to hold up the card's thread on a small machine.
   audit->start(digest, /*quietly=*/true);
   return queue.run<std::vector<std::uint8_t>>(std::move(job), std::move(queued));
 }

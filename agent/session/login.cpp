@@ -290,13 +290,8 @@ class QueuedSigner final : public tokens::Signer {
 }  // namespace
 
 std::unique_ptr<tokens::Signer> AgentSession::queuedSigner(KeyRole role) {
-  CardQueue& queue = queueFor(role);
-  std::shared_ptr<LoggedInToken> token;
-  {
-    std::lock_guard lock(mutex_);
-    token = role == KeyRole::EidAuthentication ? state_->eid : state_->ehealth;
-  }
-  if (!token || !token->signer) throw ProblemError(problems::notLoggedIn());
+  const std::shared_ptr<LoggedInToken> token = tokenFor(role);
+  CardQueue& queue = queueOf(*token);
   auto sign = [this, &queue, role](std::vector<std::uint8_t> data, tokens::SignatureAlgorithm alg) {
     return queue.call(std::function<std::vector<std::uint8_t>()>([this, role, data = std::move(data), alg] {
       std::vector<std::uint8_t> signature;
@@ -308,12 +303,7 @@ std::unique_ptr<tokens::Signer> AgentSession::queuedSigner(KeyRole role) {
                                         token->signer->defaultAlgorithm());
 }
 
-CardQueue& AgentSession::queueFor(KeyRole role) {
-  std::lock_guard lock(mutex_);
-  const auto& token = role == KeyRole::EidAuthentication ? state_->eid : state_->ehealth;
-  if (!token) throw ProblemError(problems::notLoggedIn());
-  return server_.queues.forToken(token->label);
-}
+CardQueue& AgentSession::queueFor(KeyRole role) { return queueOf(*tokenFor(role)); }
 
 boost::asio::awaitable<tokens::SamlToken> AgentSession::samlToken() {
   std::optional<PractitionerInfo> who = identified();

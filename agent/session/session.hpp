@@ -7,8 +7,9 @@
 //
 // For route authors (tokens, hubs):
 //   - practitioner() / identified(): who is logged in / whose card is in.
-//   - withAuthenticationKey(work): the eID Authentication key. It signs only what the agent
-//     itself builds (STS request, practitioner JWT); never hand it client bytes.
+//   - heldKey(role) / signWithHeldKey(...): a logged-in key's certificate, then a signature with
+//     it. The eID Authentication key signs only what the agent itself builds (STS request,
+//     practitioner JWT); never hand it client bytes.
 //   - withEhealthKey(work): the eHealth (holder-of-key) key.
 //   - samlToken() / samlAssertion(): the STS token, from the cache (issued at login when the
 //     config has an [sts] section); throws not_logged_in when nobody is logged in.
@@ -160,8 +161,6 @@ class AgentSession final : public HubSession {
                                                                     std::shared_ptr<SignatureAudit> audit);
 
   template <class T>
-  boost::asio::awaitable<T> withAuthenticationKey(std::function<T(tokens::Signer&)> work);
-  template <class T>
   boost::asio::awaitable<T> withEhealthKey(std::function<T(tokens::Signer&)> work);
   boost::asio::awaitable<tokens::SamlToken> samlToken();
   // The eID Signature key; asks for the PIN for this one signature, whatever the cache.
@@ -185,6 +184,7 @@ class AgentSession final : public HubSession {
   void useKey(KeyRole role, const std::function<void(tokens::Signer&)>& work);
   void useToken(const std::shared_ptr<LoggedInToken>& token, const std::function<void(tokens::Signer&)>& work);
   CardQueue& queueOf(const LoggedInToken& token);
+  std::shared_ptr<LoggedInToken> tokenFor(KeyRole role);  // throws not_logged_in
   CardQueue& queueFor(KeyRole role);
   // Runs `work` with the Signature key of `card_label`'s eID: one PIN question (or the pinpad),
   // a user login when the token is not logged in yet, and the context-specific login.
@@ -225,17 +225,6 @@ class AgentSession final : public HubSession {
   // Last: destroyed first, while the state its coroutines touch is still there.
   std::unique_ptr<class SessionRunner> runner_;
 };
-
-template <class T>
-boost::asio::awaitable<T> AgentSession::withAuthenticationKey(std::function<T(tokens::Signer&)> work) {
-  auto shared = std::make_shared<std::function<T(tokens::Signer&)>>(std::move(work));
-  std::function<T()> job([this, shared] {
-    std::optional<T> out;
-    useKey(KeyRole::EidAuthentication, [&](tokens::Signer& signer) { out.emplace((*shared)(signer)); });
-    return std::move(*out);
-  });
-  co_return co_await queueFor(KeyRole::EidAuthentication).template run<T>(std::move(job));
-}
 
 template <class T>
 boost::asio::awaitable<T> AgentSession::withEhealthKey(std::function<T(tokens::Signer&)> work) {

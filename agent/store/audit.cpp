@@ -414,14 +414,11 @@ void SignatureAudit::finish(const std::string& outcome, const std::string& probl
   AuditEntry done = entry_;
   done.outcome = outcome;
   done.problem_code = problem_code;
-  if (!ticket_.valid()) {
-    if (!signed_sha256.empty()) done.signed_sha256 = signed_sha256;
-    log_.append(done);
-    return;
-  }
-  // Only a signature that was made may leave before its outcome is durable: a refusal after the
-  // started row (queue full, login ended, card pulled before the job ran) is written at once.
-  if (outcome != "ok") {
+  // Only a signature that was made may leave before its outcome is durable: an operation that
+  // never reached the key, or was refused after its started row (queue full, login ended, card
+  // pulled before the job ran), gets its outcome written at once.
+  if (!ticket_.valid() || outcome != "ok") {
+    if (!ticket_.valid() && !signed_sha256.empty()) done.signed_sha256 = signed_sha256;
     log_.append(done);
     return;
   }

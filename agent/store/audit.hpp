@@ -97,9 +97,9 @@ class AuditLog {
 
 // The audit of one signature, in two rows. start() queues the "started" row (who asks, for
 // what, the SHA-256 of the bytes signed) just before the key signs, so that its fsync runs while
-// the card works; durable() waits for it before the answer leaves. finish() then queues the
-// outcome without waiting for it. An operation that never reached the key gets its one outcome
-// row, durable before the answer as before. Safe to share between the handler and the card
+// the card works; durable() waits for it before the answer leaves. finish() then queues a
+// signature's "ok" without waiting for it. An operation that never reached the key gets its one
+// outcome row, and a refusal after the started row its outcome, durable before the answer. Safe to share between the handler and the card
 // thread: one calls start (the handler, or the card thread when the bytes are built there), the
 // card thread durable, the handler finish, one after the other.
 class SignatureAudit {

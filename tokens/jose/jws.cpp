@@ -61,37 +61,25 @@ nlohmann::json practitionerClaims(const PractitionerToken& request, const certs:
   return claims;
 }
 
-HeaderOptions withKid(const std::string& kid) {
-  HeaderOptions header;
-  header.kid = kid;
-  return header;
-}
-
-HeaderOptions withX5c() {
-  HeaderOptions header;
-  header.x5c = true;
-  return header;
-}
-
 }  // namespace
 
 Unsigned clientAssertionInput(const ClientAssertion& request, const certs::Certificate& certificate) {
   return unsignedCompact(clientAssertionClaims(request), certificate,
-                         request.alg.value_or(SignatureAlgorithm::RsaSha256), withKid(request.kid));
+                         request.alg.value_or(SignatureAlgorithm::RsaSha256), HeaderOptions{.kid = request.kid});
 }
 
 std::string clientAssertion(const ClientAssertion& request, Signer& signer) {
-  return signCompact(clientAssertionClaims(request), signer, withKid(request.kid),
+  return signCompact(clientAssertionClaims(request), signer, HeaderOptions{.kid = request.kid},
                      request.alg.value_or(SignatureAlgorithm::RsaSha256));
 }
 
 Unsigned practitionerTokenInput(const PractitionerToken& request, const certs::Certificate& certificate,
                                 SignatureAlgorithm algorithm) {
-  return unsignedCompact(practitionerClaims(request, certificate), certificate, algorithm, withX5c());
+  return unsignedCompact(practitionerClaims(request, certificate), certificate, algorithm, HeaderOptions{.x5c = true});
 }
 
 std::string practitionerToken(const PractitionerToken& request, Signer& signer) {
-  return signCompact(practitionerClaims(request, signer.certificate()), signer, withX5c());
+  return signCompact(practitionerClaims(request, signer.certificate()), signer, HeaderOptions{.x5c = true});
 }
 
 }  // namespace ehagent::tokens::jws
